@@ -1,0 +1,36 @@
+# Two commands do all the set-up (see README): `make lab` and `make test`.
+# Both create the virtual environment .venv on first use (Python 3.10 or newer).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.installed
+# Unit tests, then every notebook run by nbval with its stored outputs compared.
+PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile
+
+.PHONY: lab test unit notebooks benchmarks reference-data clean
+
+$(READY): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "adam_edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(READY)
+
+lab: $(READY)                       ## open the collection in JupyterLab
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: $(READY)                      ## the whole test suite: unit tests and every notebook
+	$(PYTEST)
+
+unit: $(READY)                      ## unit tests only (fast)
+	$(BIN)/python -m pytest tests -p no:nbval -q
+
+notebooks: $(READY)                 ## re-execute the stored notebooks in place (maintainers)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+benchmarks: $(READY)                ## speed tables, each with its reference measured in the same run
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

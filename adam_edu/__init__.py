@@ -1,0 +1,26 @@
+"""adam_edu: a small NumPy library behind notebooks that teach the Adam optimizer.
+
+The optimizers (``from adam_edu import Adam``) depend on NumPy alone; the other modules (objective
+functions, networks, data, plots, slider experiments, the paper's experiments) are imported by name,
+e.g. ``from adam_edu import functions``.
+"""
+
+from adam_edu.optimizers import (
+    ALL_OPTIMIZERS,
+    SGD,
+    AdaDelta,
+    AdaGrad,
+    Adam,
+    AdamW,
+    AdaMax,
+    Nadam,
+    Optimizer,
+    RAdam,
+    RMSProp,
+)
+
+__all__ = [
+    "ALL_OPTIMIZERS", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "AdaMax", "Nadam", "Optimizer",
+    "RAdam", "RMSProp",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,714 @@
+"""Adam and its relatives, in NumPy, one small class per method.
+
+Every optimizer has the same explicit-state interface (as in Optax)::
+
+    opt = Adam(lr=0.05, eps=1e-7)
+    state = opt.init(params)
+    params, state = opt.update(params, grads, state)   # new arrays, inputs untouched
+    state = opt.step(params, grads, state)             # in place, as PyTorch does
+
+``params`` and ``grads`` are one ndarray or a dict of ndarrays (a network's weights). The state is a
+NamedTuple: the step count ``t``, the optimizer's buffers (for Adam ``m`` and ``v``) and, after
+``update``, what the last step computed on the way (for Adam ``m_hat``, ``v_hat`` and ``delta``, the
+step actually taken), so that a notebook can print and plot every quantity of the algorithm.
+
+Conventions follow PyTorch 2.13 unless a docstring says otherwise; the update rules are checked
+against PyTorch and Keras trajectories in ``tests/test_reference.py``.
+
+This module imports NumPy and nothing else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import math
+from typing import Any, Mapping, NamedTuple, Optional, Union
+
+import numpy as np
+
+Params = Union[np.ndarray, dict[str, np.ndarray]]
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "AdaGrad",
+    "RMSProp",
+    "AdaDelta",
+    "Adam",
+    "AdamW",
+    "AdaMax",
+    "Nadam",
+    "RAdam",
+    "ALL_OPTIMIZERS",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking hyper-parameters at the boundary: name the parameter, the value and the valid range.
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    return value
+
+
+def _positive(name: str, value: Any) -> float:
+    value = _number(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    return value
+
+
+def _non_negative(name: str, value: Any) -> float:
+    value = _number(name, value)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return value
+
+
+def _unit_interval(name: str, value: Any) -> float:
+    """A decay rate: β ∈ [0, 1), as Algorithm 1 requires."""
+    value = _number(name, value)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return value
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# params and grads: one array, or a dict of arrays. Internally always a dict; the key None marks
+# a single array.
+
+
+def _leaves(tree: Params, what: str) -> dict[Optional[str], np.ndarray]:
+    if isinstance(tree, Mapping):
+        for key, value in tree.items():
+            if not isinstance(value, np.ndarray):
+                raise TypeError(f"{what}[{key!r}] must be a NumPy array, got {type(value).__name__}")
+        return dict(tree)
+    if isinstance(tree, np.ndarray):
+        return {None: tree}
+    raise TypeError(f"{what} must be a NumPy array or a dict of NumPy arrays, got {type(tree).__name__}")
+
+
+def _rebuild(leaves: dict[Optional[str], Any]) -> Any:
+    return leaves[None] if list(leaves) == [None] else dict(leaves)
+
+
+def _label(what: str, key: Optional[str]) -> str:
+    return what if key is None else f"{what}[{key!r}]"
+
+
+def _check_finite(g: np.ndarray, label: str, t: int) -> None:
+    # The sum is a cheap first test (one read, no temporary); only a non-finite sum, which may
+    # also come from overflow, pays for the exact element-wise check.
+    if math.isfinite(float(np.add.reduce(g, axis=None))) or np.isfinite(g).all():
+        return
+    bad = int(g.size - np.count_nonzero(np.isfinite(g)))
+    raise ValueError(
+        f"{label} has {bad} non-finite value(s) (nan or inf) at step t={t}; "
+        "gradients must be finite numbers. Lower the learning rate or check the objective."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class Optimizer:
+    """The plumbing every optimizer shares; each subclass writes its rule for one array.
+
+    A subclass sets ``State`` (a NamedTuple whose fields are ``t``, then the buffers named in
+    ``slots``, then the per-step quantities named in ``diagnostics``) and implements
+    ``update_array``: one step of the algorithm on one array, returning the new parameters, the new
+    buffers and the diagnostics. ``update`` handles dicts of arrays, checks the input and counts t.
+    """
+
+    State: type = NamedTuple
+    slots: tuple[str, ...] = ()
+    diagnostics: tuple[str, ...] = ("delta",)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Optimizer":
+        # Catch an unknown keyword here, where we can name the valid ones (Python's own TypeError
+        # does not say what would have been right).
+        valid = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        for key in kwargs:
+            if key not in valid:
+                hint = difflib.get_close_matches(key, valid, n=1)
+                did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise TypeError(
+                    f"{cls.__name__} got an unknown keyword {key!r}{did_you_mean}; "
+                    f"valid keywords are: {', '.join(valid)}"
+                )
+        return super().__new__(cls)
+
+    def __repr__(self) -> str:
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in names)})"
+
+    # --- the public interface -----------------------------------------------------------------
+
+    def init(self, params: Params) -> NamedTuple:
+        """The state before the first step: t = 0 and every buffer zero."""
+        leaves = _leaves(params, "params")
+        for key, theta in leaves.items():
+            if not np.issubdtype(theta.dtype, np.floating):
+                raise TypeError(f"{_label('params', key)} must be a floating-point array, got dtype {theta.dtype}")
+        buffers = {name: _rebuild({k: self.initial_buffer(name, a) for k, a in leaves.items()}) for name in self.slots}
+        return self.State(t=0, **buffers, **{name: None for name in self.diagnostics})
+
+    def step_scalars(self, state: NamedTuple, t: int) -> dict[str, float]:
+        """Numbers shared by all arrays at step t (Nadam's μ-product, RAdam's ρ_t); none by default."""
+        return {}
+
+    def update(self, params: Params, grads: Params, state: NamedTuple) -> tuple[Params, NamedTuple]:
+        """One step. Returns new parameters and a new state; the inputs are left untouched."""
+        thetas, gs = self._checked(params, grads, state)
+        t = state.t + 1  # t ← t + 1, before it is used
+        scalars = self.step_scalars(state, t)
+        new_thetas: dict = {}
+        new_buffers: dict = {name: {} for name in self.slots}
+        new_diagnostics: dict = {name: {} for name in self.diagnostics}
+        for key in thetas:
+            buffers = {name: self._leaf(state, name, key) for name in self.slots}
+            theta, buffers, diagnostics = self.update_array(thetas[key], gs[key], t=t, **buffers, **scalars)
+            new_thetas[key] = theta
+            for name in self.slots:
+                new_buffers[name][key] = buffers[name]
+            for name in self.diagnostics:
+                new_diagnostics[name][key] = diagnostics[name]
+        fields = {name: _rebuild(v) for name, v in {**new_buffers, **new_diagnostics}.items()}
+        return _rebuild(new_thetas), self.State(t=t, **fields, **scalars)
+
+    def step(self, params: Params, grads: Params, state: NamedTuple) -> NamedTuple:
+        """The same step as ``update``, written into ``params`` and the state's buffers in place.
+
+        Returns the new state (its buffers are the old arrays, now overwritten). The in-place path
+        keeps no diagnostics: they are None in the returned state.
+        """
+        new_params, new_state = self.update(params, grads, state)
+        thetas, new_thetas = _leaves(params, "params"), _leaves(new_params, "params")
+        for key in thetas:
+            np.copyto(thetas[key], new_thetas[key])
+            for name in self.slots:
+                old = self._leaf(state, name, key)
+                if old is not None:
+                    np.copyto(old, self._leaf(new_state, name, key))
+        return self._in_place_state(state, new_state)
+
+    def _in_place_state(self, old: NamedTuple, new: NamedTuple) -> NamedTuple:
+        """The state after an in-place step: the old buffers (now overwritten), no diagnostics."""
+        return new._replace(**{name: getattr(old, name) for name in self.slots}, **{name: None for name in self.diagnostics})
+
+    # --- for subclasses -----------------------------------------------------------------------
+
+    def initial_buffer(self, name: str, theta: np.ndarray) -> Optional[np.ndarray]:
+        return np.zeros_like(theta)
+
+    def update_array(self, theta: np.ndarray, g: np.ndarray, *, t: int, **buffers: np.ndarray):
+        raise NotImplementedError
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _leaf(state: NamedTuple, name: str, key: Optional[str]) -> Any:
+        value = getattr(state, name)
+        if value is None:
+            return None
+        return value if key is None else value[key]
+
+    def _checked(self, params: Params, grads: Params, state: NamedTuple):
+        if not isinstance(state, self.State):
+            raise TypeError(
+                f"state must be the {self.State.__name__} that {type(self).__name__}.init or .update "
+                f"returned, got {type(state).__name__}"
+            )
+        thetas = _leaves(params, "params")
+        gs = _leaves(grads, "grads")
+        if set(thetas) != set(gs):
+            missing, extra = set(thetas) - set(gs), set(gs) - set(thetas)
+            raise ValueError(
+                "grads must have the same keys as params: "
+                + ", ".join(
+                    part
+                    for part in (
+                        f"missing {sorted(map(str, missing))}" if missing else "",
+                        f"unexpected {sorted(map(str, extra))}" if extra else "",
+                    )
+                    if part
+                )
+            )
+        for key in thetas:
+            if gs[key].shape != thetas[key].shape:
+                raise ValueError(
+                    f"{_label('grads', key)} has shape {gs[key].shape}, but {_label('params', key)} "
+                    f"has shape {thetas[key].shape}; they must be equal"
+                )
+            _check_finite(gs[key], _label("grads", key), state.t + 1)
+            if gs[key].dtype != thetas[key].dtype:  # keep the state in the parameters' precision
+                gs[key] = gs[key].astype(thetas[key].dtype)
+        return thetas, gs
+
+
+# ---------------------------------------------------------------------------------------------
+# Stochastic gradient descent and its momentum forms
+
+
+class SGDState(NamedTuple):
+    t: int
+    b: Optional[Params]  # momentum buffer b_t (None without momentum)
+    delta: Optional[Params]  # the step taken: θ_t − θ_{t−1}
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, with heavy-ball or Nesterov momentum (PyTorch's form).
+
+    Without momentum: θ_t = θ_{t−1} − η·g_t. With momentum μ: b_t = μ·b_{t−1} + g_t and
+    θ_t = θ_{t−1} − η·b_t, or with ``nesterov=True`` θ_t = θ_{t−1} − η·(g_t + μ·b_t)
+    (Sutskever et al. 2013, as PyTorch writes it: the learning rate multiplies the buffer).
+    """
+
+    State = SGDState
+    slots = ("b",)
+
+    def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False):
+        self.lr = _positive("lr", lr)
+        self.momentum = _unit_interval("momentum", momentum)
+        self.nesterov = _flag("nesterov", nesterov)
+        if self.nesterov and self.momentum == 0:
+            raise ValueError("nesterov=True needs momentum in (0, 1), got momentum=0.0")
+
+    def initial_buffer(self, name, theta):
+        return np.zeros_like(theta) if self.momentum else None
+
+    def update_array(self, theta, g, *, t, b):
+        if self.momentum:
+            b = self.momentum * b + g  # b_t ← μ·b_{t−1} + g_t
+            direction = g + self.momentum * b if self.nesterov else b
+        else:
+            direction = g
+        delta = -self.lr * direction  # θ_t ← θ_{t−1} − η·direction
+        return theta + delta, {"b": b}, {"delta": delta}
+
+
+# ---------------------------------------------------------------------------------------------
+# The adaptive family before Adam
+
+
+class AdaGradState(NamedTuple):
+    t: int
+    s: Params  # sum of squared gradients, Σ_{i≤t} g_i²
+    delta: Optional[Params]
+
+
+class AdaGrad(Optimizer):
+    r"""AdaGrad (Duchi, Hazan & Singer 2011): s_t = s_{t−1} + g_t², θ_t = θ_{t−1} − η·g_t/(√s_t + ε).
+
+    ε outside the root, as PyTorch's Adagrad. Steps shrink as the sum grows and never recover.
+    """
+
+    State = AdaGradState
+    slots = ("s",)
+
+    def __init__(self, lr: float, eps: float = 1e-10):
+        self.lr = _positive("lr", lr)
+        self.eps = _non_negative("eps", eps)
+
+    def update_array(self, theta, g, *, t, s):
+        s = s + g**2
+        delta = -self.lr * g / (np.sqrt(s) + self.eps)
+        return theta + delta, {"s": s}, {"delta": delta}
+
+
+class RMSPropState(NamedTuple):
+    t: int
+    s: Params  # moving average of squared gradients
+    delta: Optional[Params]
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp (Tieleman & Hinton 2012): s_t = ρ·s_{t−1} + (1−ρ)·g_t², θ_t = θ_{t−1} − η·g_t/(√s_t + ε).
+
+    ε outside the root and no bias correction, as PyTorch's RMSprop with alpha=rho. (Keras puts ε
+    inside the root.) Equal to ``Adam(beta1=0, beta2=rho, bias_correction=False)``.
+    """
+
+    State = RMSPropState
+    slots = ("s",)
+
+    def __init__(self, lr: float, rho: float = 0.99, eps: float = 1e-8):
+        self.lr = _positive("lr", lr)
+        self.rho = _unit_interval("rho", rho)
+        self.eps = _non_negative("eps", eps)
+
+    def update_array(self, theta, g, *, t, s):
+        s = self.rho * s + (1 - self.rho) * g**2
+        delta = -self.lr * g / (np.sqrt(s) + self.eps)
+        return theta + delta, {"s": s}, {"delta": delta}
+
+
+class AdaDeltaState(NamedTuple):
+    t: int
+    s: Params  # E[g²]_t, moving average of squared gradients
+    u: Params  # E[Δx²]_t, moving average of squared updates
+    delta: Optional[Params]
+
+
+class AdaDelta(Optimizer):
+    r"""AdaDelta (Zeiler 2012, Algorithm 1), with PyTorch's learning-rate factor.
+
+    E[g²]_t = ρ·E[g²]_{t−1} + (1−ρ)·g_t²;  Δx_t = √(E[Δx²]_{t−1} + ε)/√(E[g²]_t + ε)·g_t;
+    E[Δx²]_t = ρ·E[Δx²]_{t−1} + (1−ρ)·Δx_t²;  θ_t = θ_{t−1} − lr·Δx_t. The ratio of RMS values gives the
+    step the units of θ, which is why the paper needs no learning rate (lr = 1).
+    """
+
+    State = AdaDeltaState
+    slots = ("s", "u")
+
+    def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6):
+        self.lr = _positive("lr", lr)
+        self.rho = _unit_interval("rho", rho)
+        self.eps = _non_negative("eps", eps)
+
+    def update_array(self, theta, g, *, t, s, u):
+        rho, eps = self.rho, self.eps
+        s = rho * s + (1 - rho) * g**2
+        dx = np.sqrt(u + eps) / np.sqrt(s + eps) * g
+        u = rho * u + (1 - rho) * dx**2
+        delta = -self.lr * dx
+        return theta + delta, {"s": s, "u": u}, {"delta": delta}
+
+
+# ---------------------------------------------------------------------------------------------
+# Adam
+
+
+class AdamState(NamedTuple):
+    t: int  # steps taken so far
+    m: Params  # first moment estimate m_t (biased towards zero early on)
+    v: Params  # second raw moment estimate v_t (biased towards zero early on)
+    v_max: Optional[Params]  # AMSGrad's running maximum of v_t (None unless amsgrad=True)
+    m_hat: Optional[Params]  # bias-corrected m̂_t of the last step (None before the first step)
+    v_hat: Optional[Params]  # bias-corrected v̂_t of the last step (of v_max with AMSGrad)
+    delta: Optional[Params]  # the step actually taken: θ_t − θ_{t−1}
+
+
+class Adam(Optimizer):
+    r"""Adam, Algorithm 1 of Kingma & Ba (ICLR 2015), line for line::
+
+        t   ← t + 1
+        m_t ← β1·m_{t−1} + (1 − β1)·g_t          biased first moment
+        v_t ← β2·v_{t−1} + (1 − β2)·g_t²         biased second raw moment
+        m̂_t ← m_t / (1 − β1^t)                   bias-corrected first moment
+        v̂_t ← v_t / (1 − β2^t)                   bias-corrected second raw moment
+        θ_t ← θ_{t−1} − α·m̂_t / (√v̂_t + ε)
+
+    Parameters
+    ----------
+    lr : α, the step size; |θ_t − θ_{t−1}| ≲ α (paper §2.1).
+    beta1, beta2 : decay rates of the two moving averages, in [0, 1).
+    eps : ε, added to √v̂_t as in Algorithm 1, PyTorch and Optax.
+    bias_correction : False drops both corrections: "RMSProp with momentum" (paper §5).
+    eps_hat : True uses the efficient form of the paper's §2, as Keras and TensorFlow do:
+        α_t = α·√(1 − β2^t)/(1 − β1^t) and θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂), where ``eps`` is ε̂.
+        Same as Algorithm 1 with a time-varying ε_t = ε̂/√(1 − β2^t).
+    amsgrad : Reddi, Kale & Kumar (2018): divide by the running maximum of the raw v_t (as PyTorch
+        and Keras do), so the effective step size never grows.
+    weight_decay : λ of an L2 penalty added to the gradient, g_t ← g_t + λ·θ_{t−1} (PyTorch's Adam).
+        For decoupled weight decay use ``AdamW``.
+    """
+
+    State = AdamState
+    slots = ("m", "v", "v_max")
+    diagnostics = ("m_hat", "v_hat", "delta")
+    decoupled_weight_decay = False
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        *,
+        bias_correction: bool = True,
+        eps_hat: bool = False,
+        amsgrad: bool = False,
+        weight_decay: float = 0.0,
+    ):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _unit_interval("beta1", beta1)
+        self.beta2 = _unit_interval("beta2", beta2)
+        self.eps = _non_negative("eps", eps)
+        self.bias_correction = _flag("bias_correction", bias_correction)
+        self.eps_hat = _flag("eps_hat", eps_hat)
+        self.amsgrad = _flag("amsgrad", amsgrad)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+
+    def initial_buffer(self, name, theta):
+        if name == "v_max" and not self.amsgrad:
+            return None
+        return np.zeros_like(theta)
+
+    def update_array(self, theta, g, *, t, m, v, v_max):
+        alpha, beta1, beta2, eps = self.lr, self.beta1, self.beta2, self.eps
+        theta_before = theta
+        if self.weight_decay and self.decoupled_weight_decay:
+            theta = theta * (1 - alpha * self.weight_decay)  # AdamW: shrink θ first, outside Adam
+        elif self.weight_decay:
+            g = g + self.weight_decay * theta  # L2 penalty λ/2·‖θ‖² folded into the gradient
+
+        m = beta1 * m + (1 - beta1) * g  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+        v = beta2 * v + (1 - beta2) * g**2  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+        if self.amsgrad:
+            v_max = np.maximum(v_max, v)  # AMSGrad: the denominator may only grow
+        v_used = v_max if self.amsgrad else v
+        if self.bias_correction:
+            m_hat = m / (1 - beta1**t)  # m̂_t ← m_t / (1 − β1^t)
+            v_hat = v_used / (1 - beta2**t)  # v̂_t ← v_t / (1 − β2^t)
+        else:
+            m_hat, v_hat = m, v_used
+        if self.eps_hat:
+            correction = math.sqrt(1 - beta2**t) / (1 - beta1**t) if self.bias_correction else 1.0
+            alpha_t = alpha * correction  # α_t = α·√(1 − β2^t)/(1 − β1^t)
+            delta = -(alpha_t * m) / (np.sqrt(v_used) + eps)  # θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂)
+        else:
+            delta = -alpha * m_hat / (np.sqrt(v_hat) + eps)  # θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε)
+        theta = theta + delta
+
+        if self.decoupled_weight_decay:
+            delta = theta - theta_before
+        buffers = {"m": m, "v": v, "v_max": v_max}
+        return theta, buffers, {"m_hat": m_hat, "v_hat": v_hat, "delta": delta}
+
+    # The in-place path: the same arithmetic in the same order, so the same numbers to the last
+    # bit, computed block by block so that the temporaries stay in the CPU cache. Each step then
+    # reads g, m, v, θ and writes m, v, θ once: 7 arrays of memory traffic.
+    block = 1 << 15
+
+    def step(self, params: Params, grads: Params, state: AdamState) -> AdamState:
+        """``update``'s numbers written into ``params``, ``m``, ``v`` (and ``v_max``) in place."""
+        thetas, gs = self._checked(params, grads, state)
+        t = state.t + 1
+        for key, theta in thetas.items():
+            buffers = [self._leaf(state, name, key) for name in ("m", "v", "v_max")]
+            arrays = [theta, gs[key], *(b for b in buffers if b is not None)]
+            if not all(a.flags.c_contiguous for a in arrays) or self.decoupled_weight_decay:
+                return super().step(params, grads, state)
+            self._step_blocked(theta.reshape(-1), gs[key].reshape(-1), *(
+                None if b is None else b.reshape(-1) for b in buffers), t=t)
+        return AdamState(t, state.m, state.v, state.v_max, None, None, None)  # no diagnostics in place
+
+    def _step_blocked(self, theta, g, m, v, v_max, *, t):
+        alpha, beta1, beta2, eps = self.lr, self.beta1, self.beta2, self.eps
+        bc1 = 1 - beta1**t if self.bias_correction else None
+        bc2 = 1 - beta2**t if self.bias_correction else None
+        alpha_t = None
+        if self.eps_hat:
+            alpha_t = alpha * (math.sqrt(1 - beta2**t) / (1 - beta1**t) if self.bias_correction else 1.0)
+        n = theta.size
+        buf1 = np.empty(min(n, self.block), theta.dtype)
+        buf2 = np.empty_like(buf1)
+        for start in range(0, n, self.block):
+            s = slice(start, min(start + self.block, n))
+            th, gg, mm, vv = theta[s], g[s], m[s], v[s]
+            a, b = buf1[: th.size], buf2[: th.size]
+            if self.weight_decay:  # g + λ·θ, into a temporary (the caller's grads stay untouched)
+                np.multiply(th, self.weight_decay, out=b)
+                gg = np.add(gg, b, out=b)
+            np.multiply(mm, beta1, out=mm)  # m ← β1·m + (1 − β1)·g
+            np.multiply(gg, 1 - beta1, out=a)
+            np.add(mm, a, out=mm)
+            np.multiply(vv, beta2, out=vv)  # v ← β2·v + (1 − β2)·g²
+            np.square(gg, out=a)
+            np.multiply(a, 1 - beta2, out=a)
+            np.add(vv, a, out=vv)
+            if self.amsgrad:
+                vv = np.maximum(v_max[s], vv, out=v_max[s])
+            if self.eps_hat:  # −(α_t·m)/(√v + ε̂)
+                np.multiply(mm, alpha_t, out=a)
+                np.negative(a, out=a)
+                np.sqrt(vv, out=b)
+            elif self.bias_correction:  # −α·m̂/(√v̂ + ε)
+                np.divide(mm, bc1, out=a)
+                np.multiply(a, -alpha, out=a)
+                np.divide(vv, bc2, out=b)
+                np.sqrt(b, out=b)
+            else:
+                np.multiply(mm, -alpha, out=a)
+                np.sqrt(vv, out=b)
+            np.add(b, eps, out=b)
+            np.divide(a, b, out=a)
+            np.add(th, a, out=th)
+
+
+class AdamW(Adam):
+    r"""AdamW (Loshchilov & Hutter, ICLR 2019): decoupled weight decay, as PyTorch's AdamW.
+
+    θ ← θ·(1 − α·λ) first, then the Adam step computed from the gradient alone. Unlike an L2 term in
+    the gradient, the decay is not divided by √v̂_t, so every weight decays at the same rate.
+    """
+
+    decoupled_weight_decay = True
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ):
+        super().__init__(lr, beta1, beta2, eps, weight_decay=weight_decay)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adam's relatives from the paper's §7 and after
+
+
+class AdaMaxState(NamedTuple):
+    t: int
+    m: Params  # first moment estimate m_t
+    u: Params  # exponentially weighted infinity norm u_t
+    delta: Optional[Params]
+
+
+class AdaMax(Optimizer):
+    r"""AdaMax (Kingma & Ba §7.1, Algorithm 2): Adam with the L^p norm taken to p → ∞.
+
+    m_t = β1·m_{t−1} + (1−β1)·g_t;  u_t = max(β2·u_{t−1}, |g_t| + ε);
+    θ_t = θ_{t−1} − (α/(1 − β1^t))·m_t/u_t. The paper has no ε; PyTorch adds it inside the max.
+    u_t needs no bias correction, and |Δ_t| ≤ α.
+    """
+
+    State = AdaMaxState
+    slots = ("m", "u")
+
+    def __init__(self, lr: float = 2e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _unit_interval("beta1", beta1)
+        self.beta2 = _unit_interval("beta2", beta2)
+        self.eps = _non_negative("eps", eps)
+
+    def update_array(self, theta, g, *, t, m, u):
+        m = self.beta1 * m + (1 - self.beta1) * g
+        u = np.maximum(self.beta2 * u, np.abs(g) + self.eps)
+        delta = -(self.lr / (1 - self.beta1**t)) * m / u
+        return theta + delta, {"m": m, "u": u}, {"delta": delta}
+
+
+class NadamState(NamedTuple):
+    t: int
+    m: Params
+    v: Params
+    delta: Optional[Params]
+    mu_product: float = 1.0  # Π_{i≤t} μ_i, the product of the momentum schedule so far
+
+
+class Nadam(Optimizer):
+    r"""Nadam (Dozat 2016): Adam with Nesterov momentum, PyTorch's NAdam with its momentum schedule.
+
+    μ_t = β1·(1 − ½·0.96^(t·ψ)) with ψ = ``momentum_decay``; m_t and v_t as in Adam;
+    m̂_t = μ_{t+1}·m_t/(1 − Π_{i≤t+1} μ_i) + (1 − μ_t)·g_t/(1 − Π_{i≤t} μ_i);  v̂_t = v_t/(1 − β2^t);
+    θ_t = θ_{t−1} − α·m̂_t/(√v̂_t + ε). The look-ahead mixes the next momentum into this step.
+    """
+
+    State = NadamState
+    slots = ("m", "v")
+
+    def __init__(
+        self,
+        lr: float = 2e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        momentum_decay: float = 4e-3,
+    ):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _unit_interval("beta1", beta1)
+        self.beta2 = _unit_interval("beta2", beta2)
+        self.eps = _non_negative("eps", eps)
+        self.momentum_decay = _non_negative("momentum_decay", momentum_decay)
+
+    def mu(self, t: int) -> float:
+        """The momentum schedule μ_t = β1·(1 − ½·0.96^(t·ψ))."""
+        return self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
+
+    def step_scalars(self, state, t):
+        return {"mu_product": state.mu_product * self.mu(t)}  # one product for all arrays
+
+    def update_array(self, theta, g, *, t, m, v, mu_product):
+        beta1, beta2 = self.beta1, self.beta2
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        denom = np.sqrt(v / (1 - beta2**t)) + self.eps
+        m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * g / (1 - mu_product)
+        delta = -self.lr * m_hat / denom
+        return theta + delta, {"m": m, "v": v}, {"delta": delta}
+
+
+class RAdamState(NamedTuple):
+    t: int
+    m: Params
+    v: Params
+    delta: Optional[Params]
+    rho_t: Optional[float] = None  # length of the approximated simple moving average at step t
+
+
+class RAdam(Optimizer):
+    r"""RAdam (Liu et al., ICLR 2020): rectify the variance of the adaptive step early on.
+
+    ρ_∞ = 2/(1 − β2) − 1 and ρ_t = ρ_∞ − 2t·β2^t/(1 − β2^t). While ρ_t ≤ 5 (PyTorch's threshold; the
+    first five steps with β2 = 0.999) the step is SGD with bias-corrected momentum, θ ← θ − α·m̂_t;
+    after, θ ← θ − α·r_t·m̂_t·√(1 − β2^t)/(√v_t + ε) with
+    r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t)).
+    """
+
+    State = RAdamState
+    slots = ("m", "v")
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _unit_interval("beta1", beta1)
+        self.beta2 = _unit_interval("beta2", beta2)
+        self.eps = _non_negative("eps", eps)
+
+    def rho(self, t: int) -> float:
+        """ρ_t, the length of the simple moving average that the EMA of v_t approximates."""
+        rho_inf = 2 / (1 - self.beta2) - 1
+        return rho_inf - 2 * t * self.beta2**t / (1 - self.beta2**t)
+
+    def rectification(self, t: int) -> Optional[float]:
+        """r_t, or None while ρ_t ≤ 5 (the variance of the adaptive step is not yet finite)."""
+        rho_inf, rho_t = 2 / (1 - self.beta2) - 1, self.rho(t)
+        if rho_t <= 5.0:
+            return None
+        return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+
+    def step_scalars(self, state, t):
+        return {"rho_t": self.rho(t)}
+
+    def update_array(self, theta, g, *, t, m, v, rho_t):
+        beta1, beta2 = self.beta1, self.beta2
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        r_t = self.rectification(t)
+        if r_t is None:
+            delta = -(m_hat * self.lr)  # too early to trust v: SGD with bias-corrected momentum
+        else:
+            adaptive = (1 - beta2**t) ** 0.5 / (np.sqrt(v) + self.eps)
+            delta = -(m_hat * self.lr * adaptive * r_t)
+        return theta + delta, {"m": m, "v": v}, {"delta": delta}
+
+
+ALL_OPTIMIZERS = (SGD, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, AdaMax, Nadam, RAdam)

@@ -1,0 +1,185 @@
+"""The one palette of the collection, and the figures the notebooks share.
+
+Every optimizer has the same colour and label in every figure: ``label(opt)`` names an optimizer
+instance ("Nesterov" for SGD with Nesterov momentum, "AMSGrad" for Adam with amsgrad=True, ...), and
+``color(label)`` gives its colour. Adam is red and Adam without bias correction green, as in the
+paper's Figure 4.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import LogNorm
+
+from adam_edu import optimizers as opt
+from adam_edu.functions import Objective
+
+PALETTE: dict[str, str] = {
+    "SGD": "#7f7f7f",
+    "Momentum": "#8c564b",
+    "Nesterov": "#e377c2",
+    "AdaGrad": "#bcbd22",
+    "RMSProp": "#9467bd",
+    "AdaDelta": "#17becf",
+    "Adam": "#d62728",
+    "Adam (no bias correction)": "#2ca02c",
+    "Adam (ε̂, Keras)": "#ff9896",
+    "Adam + L2": "#e6550d",
+    "AdaMax": "#ff7f0e",
+    "Nadam": "#393b79",
+    "AMSGrad": "#1f77b4",
+    "AdamW": "#c49c00",
+    "RAdam": "#222222",
+}
+
+FIGURES = Path(__file__).resolve().parent.parent / "figures"
+
+
+def label(optimizer: opt.Optimizer) -> str:
+    """The name an optimizer goes by in every legend of the collection."""
+    if isinstance(optimizer, opt.SGD):
+        if optimizer.nesterov:
+            return "Nesterov"
+        return "Momentum" if optimizer.momentum else "SGD"
+    if isinstance(optimizer, opt.AdamW):
+        return "AdamW"
+    if isinstance(optimizer, opt.Adam):
+        if optimizer.amsgrad:
+            return "AMSGrad"
+        if not optimizer.bias_correction:
+            return "Adam (no bias correction)"
+        if optimizer.eps_hat:
+            return "Adam (ε̂, Keras)"
+        if optimizer.weight_decay:
+            return "Adam + L2"
+        return "Adam"
+    return {
+        opt.AdaGrad: "AdaGrad",
+        opt.RMSProp: "RMSProp",
+        opt.AdaDelta: "AdaDelta",
+        opt.AdaMax: "AdaMax",
+        opt.Nadam: "Nadam",
+        opt.RAdam: "RAdam",
+    }[type(optimizer)]
+
+
+def color(name: str) -> str:
+    """The colour of an optimizer's label (see ``label``)."""
+    try:
+        return PALETTE[name]
+    except KeyError:
+        raise KeyError(f"no colour for {name!r}; known labels: {', '.join(PALETTE)}") from None
+
+
+def setup_notebook() -> None:
+    """Inline figures that are the same from run to run: no software version stamped in the PNG."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+        shell.run_line_magic(
+            "config",
+            "InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'metadata': {'Software': None}}",
+        )
+    plt.rcParams.update({"figure.dpi": 90, "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 8})
+
+
+def save(fig: plt.Figure, name: str) -> Path:
+    """Save a figure under figures/ as PNG, without metadata that changes between versions."""
+    FIGURES.mkdir(exist_ok=True)
+    path = FIGURES / f"{name}.png"
+    fig.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
+    return path
+
+
+# --- 2-D objectives -------------------------------------------------------------------------------
+
+
+def grid(objective: Objective, resolution: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X, Y and f(X, Y) over the objective's plotting window."""
+    (x0, x1), (y0, y1) = objective.bounds
+    X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    return X, Y, objective.f(np.stack([X, Y]))
+
+
+def log_levels(values: np.ndarray, f_min: float, count: int = 30) -> np.ndarray:
+    """Log-spaced contour levels of f − f* (so the valley floor keeps its detail)."""
+    gap = values - f_min
+    low = max(np.percentile(gap, 0.5), 1e-3 * np.percentile(gap, 50), 1e-12)
+    return np.logspace(np.log10(low), np.log10(gap.max()), count)
+
+
+def draw_contours(ax: plt.Axes, objective: Objective, resolution: int = 200, count: int = 30) -> None:
+    """Contours of f − f* on log-spaced levels, and a star at the minimum."""
+    X, Y, Z = grid(objective, resolution)
+    f_min = min(objective.f_min, float(Z.min()))
+    levels = log_levels(Z, f_min, count)
+    ax.contour(X, Y, Z - f_min, levels=levels, norm=LogNorm(), cmap="Blues_r", linewidths=0.7, alpha=0.8)
+    ax.plot(*objective.minimum, marker="*", color="gold", markeredgecolor="black", markersize=14, zorder=5,
+            linestyle="none", label="minimum")
+    ax.set_xlim(objective.bounds[0])
+    ax.set_ylim(objective.bounds[1])
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+
+
+def draw_paths(ax: plt.Axes, paths: Mapping[str, np.ndarray], *, markers: bool = True) -> None:
+    """One line per optimizer (rows are points), in the collection's colours, with the start marked."""
+    for name, path in paths.items():
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], "-", color=color(name), lw=1.5, label=name,
+                marker="." if markers else None, markersize=3)
+    if paths:
+        start = np.asarray(next(iter(paths.values())))[0]
+        ax.plot(*start, marker="o", color="black", markersize=6, linestyle="none", label="start", zorder=5)
+
+
+def draw_gap(ax: plt.Axes, gaps: Mapping[str, np.ndarray], *, floor: float = 1e-16) -> None:
+    """f(θ_t) − f* against t on a log scale, one line per optimizer."""
+    for name, gap in gaps.items():
+        ax.semilogy(np.maximum(np.asarray(gap), floor), color=color(name), label=name)
+    ax.set_xlabel("step t")
+    ax.set_ylabel("f(θ_t) − f*  (log scale)")
+
+
+def legend_outside(ax: plt.Axes, handles: Optional[Iterable] = None) -> None:
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+
+
+# --- one-dimensional objectives ------------------------------------------------------------------
+
+
+def draw_1d_path(ax: plt.Axes, objective: Objective, xs: np.ndarray, name: str = "Adam") -> None:
+    """f on its plotting window, with the iterates as markers coloured from light (early) to dark."""
+    (low, high), = objective.bounds
+    grid_x = np.linspace(low, high, 400)
+    ax.plot(grid_x, objective.f(grid_x[None, :]), color="0.3", lw=1.2, label=objective.formula)
+    xs = np.asarray(xs).reshape(-1)
+    shades = plt.get_cmap("Reds")(np.linspace(0.35, 1.0, len(xs)))
+    ax.scatter(xs, objective.f(xs[None, :]), c=shades, s=14, zorder=3, label=f"{name} iterates (light → dark)")
+    ax.plot(*objective.minimum, objective.f_min, marker="*", color="gold", markeredgecolor="black",
+            markersize=14, linestyle="none", zorder=4, label="local minimum")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+
+
+def draw_trajectory_and_steps(axes, xs: np.ndarray, deltas: np.ndarray, *, target: float, lr: float,
+                              name: str = "Adam") -> None:
+    """Left: x_t against t with the target; right: the step size |Δ_t| against t with α."""
+    ax_x, ax_step = axes
+    t = np.arange(len(xs))
+    ax_x.plot(t, xs, color=color(name), label=f"{name}: x_t")
+    ax_x.axhline(target, color="black", ls="--", lw=1, label=f"minimum x = {target:.6g}")
+    ax_x.set_xlabel("step t")
+    ax_x.set_ylabel("x_t")
+    ax_step.plot(np.arange(1, len(deltas) + 1), np.abs(deltas), color=color(name), label=f"{name}: |Δ_t|")
+    ax_step.axhline(lr, color="black", ls=":", lw=1, label=f"α = {lr:g}")
+    ax_step.set_xlabel("step t")
+    ax_step.set_ylabel("|Δ_t| = |x_t − x_{t−1}|")
+    for ax in axes:
+        ax.legend()
