@@ -11,6 +11,7 @@ t and lives on the interval [−1, 1]; ``run`` passes t to it and projects back 
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, Optional
@@ -29,6 +30,7 @@ __all__ = [
     "beale",
     "saddle",
     "reddi_counterexample",
+    "scaled",
     "OBJECTIVES",
     "run",
     "average_regret",
@@ -236,6 +238,19 @@ def reddi_counterexample(big: float = 3.0, small: float = -1.0, period: int = 3)
     )
 
 
+def scaled(objective: Objective, factor: float) -> Objective:
+    """factor·f: the same minimiser, every gradient multiplied by ``factor`` (for scale invariance)."""
+    return Objective(
+        name=f"{factor:g}×{objective.name}",
+        formula=f"{factor:g}·({objective.formula.split('=', 1)[1].strip()})",
+        f=lambda p: factor * objective.f(p),
+        grad=lambda p: factor * objective.grad(p),
+        minimum=objective.minimum,
+        start=objective.start,
+        bounds=objective.bounds,
+    )
+
+
 OBJECTIVES: dict[str, Objective] = {o.name: o for o in (cubic, quadratic, rosenbrock, beale, saddle)}
 
 
@@ -258,10 +273,13 @@ def run(
     steps: int = 100,
     *,
     dtype=np.float64,
+    stop_if_diverged: bool = False,
 ) -> History:
     """Apply ``optimizer`` to ``objective`` for ``steps`` steps from ``x0`` (default: its start).
 
-    Uses the readable ``update`` path, so every state keeps m̂, v̂ and the step taken.
+    Uses the readable ``update`` path, so every state keeps m̂, v̂ and the step taken. A gradient
+    that overflows raises ValueError, unless ``stop_if_diverged``: then the history ends at the last
+    finite point (a slider experiment must survive a learning rate that is far too large).
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
@@ -272,17 +290,22 @@ def run(
     state = optimizer.init(theta)
     params, grads, states = [theta], [], [state]
     values = [np.nan if online else objective.value(theta)]
-    for t in range(1, steps + 1):
-        g = objective.gradient(theta, t)
-        if online:
-            values.append(objective.value(theta, t))
-        theta, state = optimizer.update(theta, g, state)
-        theta = objective.project(theta)
-        if not online:
-            values.append(objective.value(theta))
-        params.append(theta)
-        grads.append(g)
-        states.append(state)
+    quiet = np.errstate(over="ignore", invalid="ignore") if stop_if_diverged else contextlib.nullcontext()
+    with quiet:
+        for t in range(1, steps + 1):
+            g = objective.gradient(theta, t)
+            if stop_if_diverged and not (np.isfinite(g).all() and np.isfinite(theta).all()):
+                steps = t - 1
+                break
+            if online:
+                values.append(objective.value(theta, t))
+            theta, state = optimizer.update(theta, g, state)
+            theta = objective.project(theta)
+            if not online:
+                values.append(objective.value(theta))
+            params.append(theta)
+            grads.append(g)
+            states.append(state)
     grads_array = np.array(grads, dtype=dtype).reshape(steps, objective.dim)
     return History(np.array(params), np.array(values), grads_array, states)
 

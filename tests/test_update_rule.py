@@ -1,0 +1,232 @@
+"""Notebook 04's claims (the update rule), its slider experiment and its exercises."""
+
+import numpy as np
+import pytest
+
+from adam_edu import SGD, Adam, RMSProp, functions, update_rule
+from adam_edu.exercises import NotQuiteRight
+from adam_edu.exercises import update_rule as exercises
+from adam_edu.functions import cubic, quadratic, rosenbrock
+
+
+def test_first_step_is_lr_per_coordinate_whatever_the_gradient():
+    adam = functions.run(Adam(lr=0.1), quadratic, steps=1)
+    np.testing.assert_allclose(np.abs(adam.states[1].delta), [0.1, 0.1], rtol=1e-7)
+    sgd = functions.run(SGD(lr=0.035), quadratic, steps=1)
+    np.testing.assert_allclose(np.abs(sgd.states[1].delta), [0.14, 1.3125], rtol=1e-12)
+
+
+@pytest.mark.parametrize("beta1, beta2", [(0.9, 0.999), (0.9, 0.99), (0.99, 0.999), (0.0, 0.999)])
+def test_a_lone_gradient_reaches_the_bound_only_when_one_minus_beta1_is_larger(beta1, beta2):
+    sizes = update_rule.steps_after_a_spike(10_000, 10_020, beta1=beta1, beta2=beta2)
+    at_spike = sizes[9_999]
+    assert at_spike <= update_rule.step_bound(1.0, beta1, beta2) * (1 + 1e-12)
+    assert at_spike == pytest.approx((1 - beta1) / np.sqrt(1 - beta2), rel=1e-3)
+    if (1 - beta1) > np.sqrt(1 - beta2):
+        assert at_spike == pytest.approx(update_rule.step_bound(1.0, beta1, beta2), rel=1e-3) and at_spike > 1
+    else:
+        assert at_spike <= 1.0 + 1e-12
+    assert sizes[10_000:].max() < at_spike
+
+
+def test_steps_exceed_lr_on_the_cubic_but_stay_near_it():
+    history = functions.run(Adam(lr=0.05, eps=1e-7), cubic, steps=100)
+    largest = max(abs(s.delta[0]) for s in history.states[1:]) / 0.05
+    assert 1.08 < largest < 1.1
+
+
+def test_scale_invariance_of_the_path():
+    big = functions.scaled(rosenbrock, 1000.0)
+    for eps, tolerance in ((0.0, 1e-13), (1e-8, 2e-9)):
+        a = functions.run(Adam(lr=0.05, eps=eps), rosenbrock, steps=300).params
+        b = functions.run(Adam(lr=0.05, eps=eps), big, steps=300).params
+        assert np.abs(a - b).max() < tolerance
+    assert np.abs(a - b).max() > 1e-10  # ε breaks exact invariance
+    sgd = functions.run(SGD(lr=2e-4), big, steps=300, stop_if_diverged=True)
+    assert len(sgd.params) - 1 == 5
+    assert len(functions.run(SGD(lr=2e-4), rosenbrock, steps=300, stop_if_diverged=True).params) == 301
+
+
+@pytest.mark.parametrize("lr", [0.005, 0.02, 0.05])
+def test_distance_travelled_stays_within_the_trust_region(lr):
+    distance = update_rule.distance_travelled(rosenbrock, Adam(lr=lr), 200)
+    assert np.all(distance <= np.arange(201) * lr * np.sqrt(2) + 1e-12)
+
+
+def test_eps_conventions_agree_at_full_scale_and_part_for_small_gradients():
+    def finals(c):
+        objective = functions.scaled(cubic, c)
+        return [round(float(functions.run(update_rule.adam_with_convention(name, lr=0.05, eps=1e-7), objective,
+                                          steps=100).params[-1, 0]), 6) for name in update_rule.EPS_CONVENTIONS]
+
+    assert finals(1.0) == [1.332553, 1.332552, 1.33255]
+    assert finals(1e-4) == [1.332241, 1.330097, 0.096809]
+    assert finals(1e-6) == [1.325584, 1.282691, 0.001065]
+    assert finals(1e-8) == [0.00575, 0.001496, 0.001001]
+
+
+def test_eps_inside_root_differs_from_adam_only_in_the_last_line():
+    a = functions.run(update_rule.AdamEpsInsideRoot(lr=0.05, eps=0.0), rosenbrock, steps=50).params
+    b = functions.run(Adam(lr=0.05, eps=0.0), rosenbrock, steps=50).params
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="convention must be one of"):
+        update_rule.adam_with_convention("nowhere")
+
+
+def test_rmsprop_is_adam_without_momentum_and_correction():
+    a = functions.run(RMSProp(lr=1e-3, rho=0.9), rosenbrock, steps=300).params
+    b = functions.run(Adam(lr=1e-3, beta1=0.0, beta2=0.9, bias_correction=False), rosenbrock, steps=300).params
+    np.testing.assert_array_equal(a, b)
+
+
+def test_adagrad_is_the_limit_of_adam_with_decaying_lr():
+    gradients = np.random.default_rng(0).normal(1.0, 2.0, 200)
+    gaps = []
+    for beta2 in (0.99, 0.9999, 1 - 1e-8):
+        adagrad_steps, adam_steps = update_rule.adagrad_limit(gradients, lr=0.1, beta2=beta2)
+        gaps.append(np.abs(adam_steps - adagrad_steps).max())
+    assert [f"{g:.1e}" for g in gaps] == ["1.1e-03", "1.0e-05", "1.0e-09"]
+
+
+def test_lp_moments_grow_towards_the_adamax_maximum():
+    gradients = np.random.default_rng(0).normal(1.0, 2.0, 200)
+    u = update_rule.infinity_moment(gradients, 0.99)
+    gaps = [np.abs(update_rule.lp_moment(gradients, 0.99, p) / u - 1).max() for p in (1, 2, 4, 16, 64, 1024, 4096)]
+    assert all(later < earlier for earlier, later in zip(gaps, gaps[1:]))
+    assert gaps[-1] < 5e-3
+    # p = 2 is Adam's v_t without bias correction, β2² for β2
+    v, out = 0.0, []
+    for g in gradients:
+        v = 0.99**2 * v + (1 - 0.99**2) * g**2
+        out.append(np.sqrt(v))
+    np.testing.assert_allclose(update_rule.lp_moment(gradients, 0.99, 2), out, rtol=1e-10)
+
+
+def test_notebook_default_run():
+    history = functions.run(Adam(lr=0.05), rosenbrock, steps=200)
+    assert round(history.values[-1], 3) == 3.693
+    assert round(np.abs(np.diff(history.params, axis=0)).max() / 0.05, 3) == 1.0
+
+
+# --- the slider experiment, driven without a browser -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    from adam_edu.widgets.update_rule import UpdateRuleExperiment
+
+    experiment = UpdateRuleExperiment()
+    experiment.widget()
+    return experiment
+
+
+def test_slider_lr_changes_the_path_and_the_picture(experiment):
+    experiment.controls["lr"].value = 0.05
+    before_path, before_image = experiment.path.get_xydata().copy(), experiment.image.value
+    experiment.controls["lr"].value = 0.2
+    assert experiment.image.value != before_image
+    after = experiment.path.get_xydata()
+    # a larger lr travels further from the start
+    assert np.linalg.norm(after[-1] - after[0]) > np.linalg.norm(before_path[-1] - before_path[0])
+    np.testing.assert_allclose(after, functions.run(Adam(lr=0.2), rosenbrock, steps=200).params, rtol=1e-12)
+    experiment.controls["lr"].value = 0.05
+
+
+def test_slider_start_point_moves_the_start(experiment):
+    experiment.controls["x0"].value = 0.5
+    assert tuple(experiment.start.get_xydata()[0]) == (0.5, experiment.controls["y0"].value)
+    assert tuple(experiment.path.get_xydata()[0]) == (0.5, experiment.controls["y0"].value)
+    experiment.controls["x0"].value = -1.5
+
+
+def test_slider_eps_and_convention(experiment):
+    g_x = abs(rosenbrock.grad(np.array(rosenbrock.start))[0])
+    experiment.controls["eps"].value = 1.0
+    big_eps = experiment.step_x.get_ydata().copy()
+    experiment.controls["eps"].value = 1e-8
+    small_eps = experiment.step_x.get_ydata().copy()
+    assert big_eps[0] == pytest.approx(g_x / (g_x + 1.0), rel=1e-9)  # first step α·|g|/(|g| + ε)
+    assert small_eps[0] == pytest.approx(1.0, rel=1e-9)
+    assert np.nanmean(big_eps) < np.nanmean(small_eps)
+    experiment.controls["convention"].value = update_rule.EPS_CONVENTIONS[1]
+    assert np.allclose(experiment.path.get_xydata(),
+                       functions.run(Adam(lr=0.05, eps_hat=True), rosenbrock, steps=200).params)
+    experiment.controls["convention"].value = update_rule.EPS_CONVENTIONS[0]
+
+
+def test_slider_bias_correction_and_beta2(experiment):
+    experiment.controls["log10_one_minus_beta2"].value = -4.0
+    experiment.controls["bias_correction"].value = False
+    without = experiment.step_x.get_ydata()[:5].copy()
+    experiment.controls["bias_correction"].value = True
+    with_correction = experiment.step_x.get_ydata()[:5].copy()
+    # no correction and β2 near 1: the first step is (1 − β1)/√(1 − β2) = 10 times too large
+    assert without[0] == pytest.approx(10.0, rel=1e-6) and with_correction[0] == pytest.approx(1.0, rel=1e-6)
+    experiment.controls["log10_one_minus_beta2"].value = -3.0
+
+
+def test_slider_objective_preset_resets_the_start_and_survives_divergence(experiment):
+    experiment.controls["objective"].value = "beale"
+    assert (experiment.controls["x0"].value, experiment.controls["y0"].value) == functions.beale.start
+    assert experiment.controls["x0"].max == 4.5
+    experiment.controls["lr"].value = 1.0  # must not raise, whatever happens to the path
+    assert "f − f*" in experiment.summary.get_text() or "diverged" in experiment.summary.get_text()
+    experiment.controls["objective"].value = "rosenbrock"
+    experiment.controls["lr"].value = 0.05
+    assert (experiment.controls["x0"].value, experiment.controls["y0"].value) == rosenbrock.start
+
+
+def test_diverging_run_is_reported_not_raised():
+    history = functions.run(SGD(lr=0.1), rosenbrock, steps=50, stop_if_diverged=True)
+    assert len(history.params) < 51 and np.isfinite(history.params).all()
+    with pytest.raises(ValueError, match="non-finite"), np.errstate(over="ignore", invalid="ignore"):
+        functions.run(SGD(lr=0.1), rosenbrock, steps=50)
+
+
+# --- exercises ---------------------------------------------------------------------------------------
+
+
+def test_exercise_checks_accept_the_solutions():
+    assert exercises.check_adam_update(exercises.solution_adam_update)
+    assert exercises.check_step_bound(exercises.solution_step_bound)
+    assert exercises.check_rmsprop_as_adam(exercises.solution_rmsprop_as_adam)
+
+
+def test_exercise_checks_report_templates_as_not_attempted():
+    assert not exercises.check_adam_update(lambda *args: None)
+    assert not exercises.check_step_bound(lambda *args: None)
+    assert not exercises.check_rmsprop_as_adam(lambda *args: None)
+
+
+def _adam_update_with(*, t_offset=1, sqrt=np.sqrt, correct_m=True, correct_v=True, eps_inside=False):
+    def update(theta, g, m, v, t, lr, beta1, beta2, eps):
+        t = t + t_offset
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t) if correct_m else m
+        v_hat = v / (1 - beta2**t) if correct_v else v
+        denominator = sqrt(v_hat + eps) if eps_inside else sqrt(v_hat) + eps
+        return theta - lr * m_hat / denominator, m, v
+    return update
+
+
+@pytest.mark.parametrize("mistake, message", [
+    ({"t_offset": 0}, "t is used before it is incremented"),
+    ({"sqrt": lambda x: x}, "square root is missing"),
+    ({"correct_v": False}, "v̂ is off by a factor 1−β2"),
+    ({"correct_m": False}, "m̂ is off by a factor 1−β1"),
+    ({"eps_inside": True}, "ε is inside the square root"),
+])
+def test_adam_update_check_names_the_classic_mistakes(mistake, message):
+    with pytest.raises(NotQuiteRight, match=message):
+        exercises.check_adam_update(_adam_update_with(**mistake))
+
+
+def test_step_bound_and_rmsprop_checks_name_the_mistakes():
+    with pytest.raises(NotQuiteRight, match="usual case only"):
+        exercises.check_step_bound(lambda lr, b1, b2: lr)
+    with pytest.raises(NotQuiteRight, match="no bias correction"):
+        exercises.check_rmsprop_as_adam(lambda lr, rho, eps: {"lr": lr, "beta1": 0.0, "beta2": rho, "eps": eps})
+    with pytest.raises(NotQuiteRight, match="no momentum"):
+        exercises.check_rmsprop_as_adam(lambda lr, rho, eps: {"lr": lr, "beta2": rho, "eps": eps,
+                                                              "bias_correction": False})
