@@ -181,11 +181,11 @@ class Optimizer:
         for key in thetas:
             buffers = {name: self._leaf(state, name, key) for name in self.slots}
             theta, buffers, diagnostics = self.update_array(thetas[key], gs[key], t=t, **buffers, **scalars)
-            new_thetas[key] = theta
+            new_thetas[key] = np.asarray(theta)  # arithmetic on 0-d arrays gives NumPy scalars
             for name in self.slots:
-                new_buffers[name][key] = buffers[name]
+                new_buffers[name][key] = None if buffers[name] is None else np.asarray(buffers[name])
             for name in self.diagnostics:
-                new_diagnostics[name][key] = diagnostics[name]
+                new_diagnostics[name][key] = np.asarray(diagnostics[name])
         fields = {name: _rebuild(v) for name, v in {**new_buffers, **new_diagnostics}.items()}
         return _rebuild(new_thetas), self.State(t=t, **fields, **scalars)
 
@@ -248,6 +248,10 @@ class Optimizer:
                 )
             )
         for key in thetas:
+            if not np.issubdtype(thetas[key].dtype, np.floating):
+                raise TypeError(
+                    f"{_label('params', key)} must be a floating-point array, got dtype {thetas[key].dtype}"
+                )
             if gs[key].shape != thetas[key].shape:
                 raise ValueError(
                     f"{_label('grads', key)} has shape {gs[key].shape}, but {_label('params', key)} "
@@ -498,13 +502,15 @@ class Adam(Optimizer):
         """``update``'s numbers written into ``params``, ``m``, ``v`` (and ``v_max``) in place."""
         thetas, gs = self._checked(params, grads, state)
         t = state.t + 1
+        leaves = {key: [self._leaf(state, name, key) for name in ("m", "v", "v_max")] for key in thetas}
+        contiguous = all(
+            a.flags.c_contiguous for key in thetas for a in (thetas[key], gs[key], *leaves[key]) if a is not None
+        )
+        if not contiguous or self.decoupled_weight_decay:  # decided before anything is written
+            return super().step(params, grads, state)
         for key, theta in thetas.items():
-            buffers = [self._leaf(state, name, key) for name in ("m", "v", "v_max")]
-            arrays = [theta, gs[key], *(b for b in buffers if b is not None)]
-            if not all(a.flags.c_contiguous for a in arrays) or self.decoupled_weight_decay:
-                return super().step(params, grads, state)
             self._step_blocked(theta.reshape(-1), gs[key].reshape(-1), *(
-                None if b is None else b.reshape(-1) for b in buffers), t=t)
+                None if b is None else b.reshape(-1) for b in leaves[key]), t=t)
         return AdamState(t, state.m, state.v, state.v_max, None, None, None)  # no diagnostics in place
 
     def _step_blocked(self, theta, g, m, v, v_max, *, t):
@@ -586,7 +592,8 @@ class AdaMax(Optimizer):
 
     m_t = β1·m_{t−1} + (1−β1)·g_t;  u_t = max(β2·u_{t−1}, |g_t| + ε);
     θ_t = θ_{t−1} − (α/(1 − β1^t))·m_t/u_t. The paper has no ε; PyTorch adds it inside the max.
-    u_t needs no bias correction, and |Δ_t| ≤ α.
+    u_t needs no bias correction. The paper's |Δ_t| ≤ α holds only up to a factor
+    (1 − β1)/(1 − β1/β2), 1.009 with the defaults (gradients growing like β2^{−t} reach it).
     """
 
     State = AdaMaxState

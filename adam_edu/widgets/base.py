@@ -117,7 +117,7 @@ class SliderExperiment:
 
         if not self.image.value:
             self.refresh()
-        return Image(data=self.image.value, format="png")
+        return Image(data=self._png(compress_level=9), format="png")  # the canvas holds the last picture
 
     def save(self, name: str):
         """Write the current picture to figures/NAME.png (the static figure the README shows)."""

@@ -1,0 +1,90 @@
+"""Latency of one slider update, end to end: slider value set → new PNG in the widget.
+
+    python benchmarks/bench_sliders.py
+
+Each experiment is driven as the browser would drive it, by setting ``control.value``; the time
+runs until ``experiment.image.value`` holds the new picture (computation, drawing, PNG encoding).
+Target: at most 50 ms median for notebook 04's experiment, which reruns 200 Adam steps on a 2-D
+objective and redraws. The reference measured in the same run is a full re-plot of the same
+figure (``fig.canvas.draw()`` + matplotlib's own PNG writer), what a naive ``interact`` callback
+pays at least.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+# (module, class, control to move, values to sweep)
+EXPERIMENTS = [
+    ("adam_edu.widgets.update_rule", "UpdateRuleExperiment", "lr", np.logspace(-3, -1, 30)),
+    ("adam_edu.widgets.update_rule", "UpdateRuleExperiment", "x0", np.linspace(-1.8, 1.8, 30)),
+    ("adam_edu.widgets.moments", None, None, None),
+    ("adam_edu.widgets.bias_correction", None, None, None),
+    ("adam_edu.widgets.zoo", None, None, None),
+]
+
+
+def sweep(experiment, control: str, values) -> list[float]:
+    times = []
+    for value in values:
+        before = experiment.image.value
+        start = time.perf_counter()
+        experiment.controls[control].value = value
+        times.append(time.perf_counter() - start)
+        assert experiment.image.value != before or len(times) == 1, "the picture did not change"
+    return times
+
+
+def full_replot(experiment, repeats: int = 15) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        experiment.canvas.draw()
+        experiment.fig.savefig(io.BytesIO(), format="png")
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def default_sweep(experiment):
+    """The first slider-like numeric control, swept over 30 values of its range."""
+    for name, control in experiment.controls.items():
+        if hasattr(control, "min") and hasattr(control, "max") and not isinstance(control.value, bool):
+            return name, np.linspace(control.min, control.max, 30)
+    raise LookupError("no numeric control")
+
+
+def main() -> None:
+    print(f"{'experiment':46} {'control':24} {'median ms':>10} {'p90 ms':>8} {'full re-plot ms':>16}")
+    for module_name, class_name, control, values in EXPERIMENTS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        from adam_edu.widgets.base import SliderExperiment
+
+        classes = [getattr(module, class_name)] if class_name else [
+            c for c in vars(module).values()
+            if isinstance(c, type) and issubclass(c, SliderExperiment) and c is not SliderExperiment
+            and c.__module__ == module_name]
+        for cls in classes:
+            experiment = cls()
+            experiment.widget()
+            name, sweep_values = (control, values) if control else default_sweep(experiment)
+            times = np.array(sweep(experiment, name, sweep_values)) * 1e3
+            replot = np.array(full_replot(experiment)) * 1e3
+            print(f"{cls.__name__:46} {name:24} {statistics.median(times):>10.1f} "
+                  f"{np.percentile(times, 90):>8.1f} {statistics.median(replot):>16.1f}")
+    print("target: UpdateRuleExperiment (200 Adam steps + redraw) median <= 50 ms")
+
+
+if __name__ == "__main__":
+    main()
