@@ -419,7 +419,32 @@ def _add_l2(loss: float, params: Params, l2: float, grads: Optional[Grads] = Non
     return loss + penalty
 
 
-class LogisticRegression:
+class Classifier:
+    """What the three classifiers share: softmax cross-entropy on ``forward``, plus an L2 penalty.
+
+    A subclass has ``forward(params, x, *, train, rng) -> (logits, cache)``, ``backward(params,
+    dlogits, cache) -> grads`` and ``l2``.
+    """
+
+    l2: float = 0.0
+
+    def loss(self, params: Params, x, y, *, train: bool = False, rng: RNGLike = None) -> float:
+        logits, _ = self.forward(params, x, train=train, rng=rng)
+        return _add_l2(softmax_cross_entropy(logits, y)[0], params, self.l2)
+
+    def loss_and_grads(self, params: Params, x, y, *, train: bool = True, rng: RNGLike = None) -> tuple[float, Grads]:
+        """The loss on the batch (x, y) and its gradient, a dict with the keys of ``params``."""
+        logits, cache = self.forward(params, x, train=train, rng=rng)
+        loss, dlogits = softmax_cross_entropy(logits, y)
+        grads = self.backward(params, dlogits, cache)
+        return _add_l2(loss, params, self.l2, grads), grads
+
+    def predict(self, params: Params, x) -> np.ndarray:
+        """The most probable class of each row of x, shape (N,)."""
+        return self.forward(params, x)[0].argmax(axis=1)
+
+
+class LogisticRegression(Classifier):
     r"""Multinomial logistic regression: p(y | x) = softmax(x·W + b) (paper §6.1, Figure 1).
 
     Loss = mean negative log-likelihood + ½λ‖W‖² (``l2`` = λ, on W only). ``input_dropout`` is the
@@ -447,23 +472,11 @@ class LogisticRegression:
         x, _ = self.input_dropout.forward(_as_input(x, params), train=train, rng=rng)
         return self.fc.forward(params, x)
 
-    def loss(self, params: Params, x, y, *, train: bool = False, rng: RNGLike = None) -> float:
-        logits, _ = self.forward(params, x, train=train, rng=rng)
-        return _add_l2(softmax_cross_entropy(logits, y)[0], params, self.l2)
-
-    def loss_and_grads(self, params: Params, x, y, *, train: bool = True, rng: RNGLike = None) -> tuple[float, Grads]:
-        """The loss on the batch (x, y) and its gradient, a dict with the keys of ``params``."""
-        logits, x_used = self.forward(params, x, train=train, rng=rng)
-        loss, dlogits = softmax_cross_entropy(logits, y)
-        _, grads = self.fc.backward(params, dlogits, x_used, input_grad=False)
-        return _add_l2(loss, params, self.l2, grads), grads
-
-    def predict(self, params: Params, x) -> np.ndarray:
-        """The most probable class of each row of x, shape (N,)."""
-        return self.forward(params, x)[0].argmax(axis=1)
+    def backward(self, params: Params, dlogits: np.ndarray, x_used) -> Grads:
+        return self.fc.backward(params, dlogits, x_used, input_grad=False)[1]
 
 
-class MLP:
+class MLP(Classifier):
     r"""A multilayer perceptron with ReLU hidden layers and dropout (paper §6.2, Figure 2).
 
     The paper's network is ``MLP(784, hidden=(1000, 1000), n_classes=10)``; ``hidden`` sets width
@@ -520,22 +533,9 @@ class MLP:
             grads.update(layer_grads)
         return grads
 
-    def loss(self, params: Params, x, y, *, train: bool = False, rng: RNGLike = None) -> float:
-        logits, _ = self.forward(params, x, train=train, rng=rng)
-        return _add_l2(softmax_cross_entropy(logits, y)[0], params, self.l2)
-
-    def loss_and_grads(self, params: Params, x, y, *, train: bool = True, rng: RNGLike = None) -> tuple[float, Grads]:
-        """The loss on the batch (x, y) and its gradient, a dict with the keys of ``params``."""
-        logits, caches = self.forward(params, x, train=train, rng=rng)
-        loss, dlogits = softmax_cross_entropy(logits, y)
-        grads = self.backward(params, dlogits, caches)
-        return _add_l2(loss, params, self.l2, grads), grads
-
-    def predict(self, params: Params, x) -> np.ndarray:
-        return self.forward(params, x)[0].argmax(axis=1)
 
 
-class CNN:
+class CNN(Classifier):
     r"""The convolutional network c64-c64-c128-1000 of the paper's §6.3 (Figure 3).
 
     Each stage is a k×k convolution ("same" padding, stride 1), ReLU, then max-pooling over 3×3
@@ -616,19 +616,6 @@ class CNN:
             grads.update(conv_grads)
         return grads
 
-    def loss(self, params: Params, x, y, *, train: bool = False, rng: RNGLike = None) -> float:
-        logits, _ = self.forward(params, x, train=train, rng=rng)
-        return _add_l2(softmax_cross_entropy(logits, y)[0], params, self.l2)
-
-    def loss_and_grads(self, params: Params, x, y, *, train: bool = True, rng: RNGLike = None) -> tuple[float, Grads]:
-        """The loss on the batch (x, y) and its gradient, a dict with the keys of ``params``."""
-        logits, caches = self.forward(params, x, train=train, rng=rng)
-        loss, dlogits = softmax_cross_entropy(logits, y)
-        grads = self.backward(params, dlogits, caches)
-        return _add_l2(loss, params, self.l2, grads), grads
-
-    def predict(self, params: Params, x) -> np.ndarray:
-        return self.forward(params, x)[0].argmax(axis=1)
 
 
 class VAE:
