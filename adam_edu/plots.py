@@ -114,12 +114,18 @@ def log_levels(values: np.ndarray, f_min: float, count: int = 30) -> np.ndarray:
     return np.logspace(np.log10(low), np.log10(gap.max()), count)
 
 
-def draw_contours(ax: plt.Axes, objective: Objective, resolution: int = 200, count: int = 30) -> None:
-    """Contours of f − f* on log-spaced levels, and a star at the minimum."""
+def draw_contours(ax: plt.Axes, objective: Objective, resolution: int = 200, count: int = 30, *,
+                  antialiased: bool = True) -> None:
+    """Contours of f − f* on log-spaced levels, and a star at the minimum.
+
+    ``antialiased=False`` makes the PNG of a many-panel figure, or of an animation's frames, about
+    three times smaller.
+    """
     X, Y, Z = grid(objective, resolution)
     f_min = min(objective.f_min, float(Z.min()))
     levels = log_levels(Z, f_min, count)
-    ax.contour(X, Y, Z - f_min, levels=levels, norm=LogNorm(), cmap="Blues_r", linewidths=0.7, alpha=0.8)
+    ax.contour(X, Y, Z - f_min, levels=levels, norm=LogNorm(), cmap="Blues_r", linewidths=0.7, alpha=0.8,
+               antialiased=antialiased)
     ax.plot(*objective.minimum, marker="*", color="gold", markeredgecolor="black", markersize=14, zorder=5,
             linestyle="none", label="minimum")
     ax.set_xlim(objective.bounds[0])

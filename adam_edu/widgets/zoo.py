@@ -1,0 +1,169 @@
+"""The slider experiment of notebook 05: the optimizer zoo, from any start, at any learning rate.
+
+Every optimizer starts at the learning rate its grid search chose for the objective (notebook 05);
+the multiplier scales all of them together. Runs are cached, so moving the steps slider back and
+forth, or showing an optimizer again, costs nothing; the contours of all objectives are drawn once.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from adam_edu import comparison, plots
+from adam_edu.functions import OBJECTIVES
+from adam_edu.widgets.base import SliderExperiment
+
+GAP_RANGE = (1e-16, 1e5)  # the y range of the f − f* panel, the same for every objective
+
+
+class ZooExperiment(SliderExperiment):
+    """Paths and f − f* of the chosen optimizers on one objective.
+
+    ``learning_rates[objective][label]`` is each optimizer's tuned learning rate (the grid search of
+    ``comparison.tune``); the slider ``lr_multiplier`` multiplies them all.
+    """
+
+    question = (
+        "Does the picture survive another start, more steps, or learning rates off the tuned ones? "
+        "Look for the saddle start y = 0 exactly, for lr × 3 on Rosenbrock, and for who stops at 50 steps."
+    )
+
+    def __init__(
+        self,
+        learning_rates: Mapping[str, Mapping[str, float]],
+        objectives: Sequence[str] = ("rosenbrock", "beale", "quadratic", "saddle"),
+        shown: Sequence[str] = ("SGD", "Momentum", "RMSProp", "Adam", "AMSGrad"),
+        steps: int = comparison.STEPS,
+    ):
+        missing = [name for name in objectives if name not in learning_rates]
+        if missing:
+            raise ValueError(f"learning_rates has no entry for {', '.join(missing)}; run comparison.tune first")
+        self.learning_rates = learning_rates
+        self.objectives = {name: OBJECTIVES[name] for name in objectives}
+        self._cache: dict = {}
+        first = self.objectives[objectives[0]]
+
+        fig = Figure(figsize=(9.6, 3.9), dpi=80, layout="constrained")
+        self.ax_paths, self.ax_gaps = fig.subplots(1, 2, width_ratios=(1, 1.1))
+        self._contours = {}
+        for name, objective in self.objectives.items():  # every objective's contours, drawn once
+            before = set(self.ax_paths.get_children())
+            comparison.draw_light_contours(self.ax_paths, objective, resolution=120, count=16)
+            self._contours[name] = [a for a in self.ax_paths.get_children() if a not in before]
+        self.paths, self.gaps, self.crosses = {}, {}, {}
+        for label in comparison.ZOO_LABELS:
+            c = plots.color(label)
+            (self.paths[label],) = self.ax_paths.plot([], [], "-", color=c, lw=2.0 if label == "Adam" else 1.5)
+            (self.crosses[label],) = self.ax_paths.plot([], [], "x", color=c, ms=9, mew=2)
+            (self.gaps[label],) = self.ax_gaps.semilogy([], [], color=c, lw=1.3, label=label)
+        (self.start,) = self.ax_paths.plot([], [], "o", color="black", ms=6, zorder=6)
+        self.ax_gaps.set_ylim(*GAP_RANGE)
+        self.ax_gaps.set_xlabel("step t")
+        self.ax_gaps.set_ylabel("f(θ_t) − f*  (log scale)")
+        self.ax_gaps.set_title("f − f*; × on the left = diverged", fontsize=9)
+        fig.get_layout_engine().set(rect=(0, 0, 1, 0.94))  # room for the title, which changes
+        self.title = fig.text(0.5, 0.995, "", ha="center", va="top", fontsize=9)
+        self.legend = self.ax_gaps.legend(fontsize=7)
+
+        controls = {
+            "objective": widgets.Dropdown(options=list(objectives), value=first.name, description="objective"),
+            "x0": widgets.FloatSlider(description="start x", continuous_update=True),
+            "y0": widgets.FloatSlider(description="start y", continuous_update=True, readout_format=".3f"),
+            "steps": widgets.IntSlider(value=steps, min=10, max=1000, step=10, description="steps"),
+            "lr_multiplier": widgets.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.25,
+                                                    description="lr × tuned"),
+            "optimizers": widgets.SelectMultiple(options=comparison.ZOO_LABELS, value=tuple(shown), rows=12,
+                                                 description="show"),
+        }
+        self._syncing = False
+        on_top = sorted(comparison.ZOO_LABELS, key=lambda label: label == "Adam")  # Adam drawn last
+        moving = [*(self.paths[label] for label in on_top), *self.crosses.values(),
+                  *(self.gaps[label] for label in on_top), self.start, self.title, self.legend]
+        super().__init__(fig, controls, moving)
+        self._show_objective(first.name)
+
+    # --- the slider callbacks -------------------------------------------------------------------
+
+    def _on_change(self, change: dict) -> None:
+        if self._syncing:
+            return
+        if change["owner"] is self.controls["objective"]:
+            self._show_objective(change["new"])
+        self.refresh()
+
+    def _show_objective(self, name: str) -> None:
+        """Switch the contours, the window and the start sliders to another objective."""
+        objective = self.objectives[name]
+        for other, artists in self._contours.items():
+            for artist in artists:
+                artist.set_visible(other == name)
+        self.ax_paths.set_xlim(objective.bounds[0])
+        self.ax_paths.set_ylim(objective.bounds[1])
+        self._syncing = True  # setting the sliders must not start a refresh per slider
+        try:
+            for key, (low, high), value in zip(("x0", "y0"), objective.bounds, objective.start):
+                slider = self.controls[key]
+                slider.min, slider.max = -1e9, 1e9  # widen first, so min < max holds in between
+                slider.min, slider.max, slider.step = low, high, (high - low) / 200
+                slider.value = value
+        finally:
+            self._syncing = False
+        self.redraw_background()
+
+    def run(self, objective: str, start: tuple[float, float], lr: float, label: str, steps: int):
+        """One optimizer's run, cached: a longer cached run of the same settings is cut to length."""
+        key = (objective, start, lr, label)
+        cached = self._cache.get(key)
+        if cached is None or (len(cached.path) - 1 < steps and cached.diverged_at is None):
+            cached = comparison.trajectory(comparison.make_optimizer(label, lr), self.objectives[objective],
+                                           list(start), steps)
+            self._cache[key] = cached
+        k = min(steps, len(cached.path) - 1)
+        return cached._replace(path=cached.path[: k + 1], gaps=cached.gaps[: k + 1])
+
+    def update(self, objective, x0, y0, steps, lr_multiplier, optimizers):
+        start = (round(float(x0), 12), round(float(y0), 12))
+        entries = []
+        for label in comparison.ZOO_LABELS:
+            shown = label in optimizers
+            for artist in (self.paths[label], self.gaps[label], self.crosses[label]):
+                artist.set_visible(shown)
+            if not shown:
+                continue
+            lr = self.learning_rates[objective][label] * lr_multiplier
+            run = self.run(objective, start, lr, label, steps)
+            self.paths[label].set_data(run.path[:, 0], run.path[:, 1])
+            self.gaps[label].set_data(np.arange(len(run.gaps)), np.maximum(run.gaps, GAP_RANGE[0]))
+            diverged = run.diverged_at is not None and run.diverged_at <= steps
+            self.crosses[label].set_data(run.path[-1:, 0], run.path[-1:, 1])
+            self.crosses[label].set_visible(diverged)
+            entries.append((self.gaps[label], f"{label}  lr {lr:.3g}" + ("  (diverged)" if diverged else "")))
+        self.start.set_data([start[0]], [start[1]])
+        if self.ax_gaps.get_xlim() != (0, steps):
+            self.ax_gaps.set_xlim(0, steps)
+            self.redraw_background()
+        self._replace_legend(entries)
+        self.title.set_text(
+            f"{objective}: {steps} steps from ({start[0]:.3g}, {start[1]:.3g}); "
+            f"lr = {lr_multiplier:.3g} × the grid-search lr (best f − f* after {comparison.STEPS} steps); "
+            "no clipping"
+        )
+
+    def _replace_legend(self, entries) -> None:
+        self.moving.remove(self.legend)
+        self.legend.remove()
+        handles, names = zip(*entries) if entries else ((), ())
+        self.legend = self.ax_gaps.legend(handles, names, fontsize=7, loc="upper right")
+        self.legend.set_animated(True)
+        self.moving.append(self.legend)
+
+    # --- what the tests and the notebook read ---------------------------------------------------
+
+    def shown_paths(self) -> dict[str, np.ndarray]:
+        """The plotted path of every visible optimizer, as an (n, 2) array."""
+        return {label: np.column_stack(line.get_data()) for label, line in self.paths.items() if line.get_visible()}
+

@@ -1,0 +1,411 @@
+"""The comparison machinery and the claims of notebook 05 (the optimizer zoo), asserted from the library.
+
+Every number notebook 05 prints is computed again here with the same library functions.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from adam_edu import ALL_OPTIMIZERS, SGD, Adam, comparison, plots
+from adam_edu.exercises import NotQuiteRight
+from adam_edu.exercises import zoo as exercises
+from adam_edu.functions import beale, quadratic, rosenbrock, run, saddle
+
+OBJECTIVES = (rosenbrock, beale, quadratic, saddle)
+
+
+@pytest.fixture(scope="module")
+def searches():
+    return {o.name: comparison.tune(o) for o in OBJECTIVES}
+
+
+@pytest.fixture(scope="module")
+def chosen(searches):
+    return {name: {label: s.best for label, s in found.items()} for name, found in searches.items()}
+
+
+# --- the zoo and one run --------------------------------------------------------------------------
+
+
+def test_the_zoo_has_every_optimizer_of_the_library_once_with_its_palette_label():
+    classes = {type(make(0.1)) for make in comparison.ZOO}
+    assert classes == set(ALL_OPTIMIZERS)
+    assert len(set(comparison.ZOO_LABELS)) == len(comparison.ZOO) == 12
+    assert all(label in plots.PALETTE for label in comparison.ZOO_LABELS)
+    assert comparison.CLASSIC + comparison.ADAM_FAMILY == comparison.ZOO_LABELS
+    assert comparison.make_optimizer("Nesterov", 0.01).nesterov
+    with pytest.raises(ValueError, match="name must be one of"):
+        comparison.make_optimizer("Adamm", 0.1)
+
+
+def test_trajectory_is_functions_run_without_the_states():
+    history = run(Adam(0.1), beale, steps=200)
+    track = comparison.trajectory(Adam(0.1), beale, steps=200)
+    np.testing.assert_array_equal(track.path, history.params)
+    np.testing.assert_array_equal(track.gaps, history.values - beale.f_min)
+    assert track.diverged_at is None and track.label == "Adam" and track.lr == 0.1
+
+
+def test_a_diverging_run_stops_before_anything_overflows():
+    # pyproject turns RuntimeWarnings from adam_edu into errors: an overflow would fail this test
+    track = comparison.trajectory(SGD(3.0), rosenbrock, steps=500)
+    assert track.diverged_at is not None and track.diverged_at < 5
+    assert len(track.path) == track.diverged_at and np.all(np.isfinite(track.path))
+    assert math.isnan(track.final_gap)
+
+
+def test_table_cells():
+    assert comparison.formatted(None, "d") == comparison.formatted(math.nan, ".3f") == "—"
+    assert comparison.formatted(25, "d") == "25" and comparison.formatted(0.0107, ".3f") == "0.011"
+    assert comparison.gap_text(math.nan) == "diverged" and comparison.gap_text(3e-12) == "< 1e-10"
+    assert comparison.table(["a", "bb"], [["xyz", 1]]) == "a    bb\nxyz  1 "
+
+
+def test_settling_step():
+    assert comparison.settling_step(np.array([1.0, 1e-12, 1.0, 1e-12, 1e-13])) == 3
+    assert comparison.settling_step(np.array([1e-12, 1e-13])) == 0
+    assert comparison.settling_step(np.array([1e-12, 1.0])) is None
+    assert comparison.settling_step(np.array([1.0, 1e-7, 1e-8]), tol=1e-6) == 1
+
+
+def test_the_rule():
+    rule = comparison.choose_learning_rate
+    lrs = (0.01, 0.1, 1.0)
+    assert rule(lrs, [1e-3, math.nan, 1e-2], [None, None, None]) == 0.01  # diverged runs are out
+    assert rule(lrs, [0.0, 1e-12, 1e-3], [40, 12, None]) == 0.1  # converged: the earliest wins
+    assert rule(lrs, [0.0, 0.0, 1e-3], [12, 12, None]) == 0.01  # then the smaller lr
+    assert rule(lrs, [5.0, 3.0, 3.0], [None, None, None]) == 0.1
+    with pytest.raises(ValueError, match="diverged"):
+        rule(lrs, [math.nan] * 3, [None] * 3)
+
+
+def test_every_grid_search_applies_the_rule_to_its_own_runs(searches):
+    for found in searches.values():
+        for label, search in found.items():
+            assert search.label == label and search.learning_rates == comparison.LEARNING_RATES
+            assert search.best == comparison.choose_learning_rate(search.learning_rates, search.final_gaps,
+                                                                  search.settled_at)
+            assert search.best_run.lr == search.best
+            assert np.array_equal(np.isnan(search.final_gaps), [r.diverged_at is not None for r in search.runs])
+
+
+# --- the numbers notebook 05 prints ---------------------------------------------------------------
+
+CHOSEN = {  # learning rate chosen by the rule: rosenbrock, beale, quadratic, saddle
+    "SGD": (0.001, 0.03, 0.03, 0.3),
+    "Momentum": (0.001, 0.003, 0.03, 0.1),
+    "Nesterov": (0.001, 0.003, 0.03, 0.3),
+    "AdaGrad": (3, 1, 3, 1),
+    "RMSProp": (0.03, 0.03, 0.1, 0.1),
+    "AdaDelta": (3, 3, 3, 1),
+    "Adam": (1, 0.3, 0.3, 0.1),
+    "AMSGrad": (1, 0.3, 1, 0.3),
+    "AdamW": (0.1, 0.3, 3, 1),
+    "AdaMax": (1, 1, 0.3, 1),
+    "Nadam": (3, 0.3, 0.3, 0.1),
+    "RAdam": (0.01, 0.01, 0.1, 0.3),
+}
+
+FINALS = {  # f − f* after 500 steps at the chosen lr, as printed
+    "SGD": ("4e+00", "3e-06", "< 1e-10", "< 1e-10"),
+    "Momentum": ("4e-03", "1e-07", "< 1e-10", "< 1e-10"),
+    "Nesterov": ("2e-03", "1e-07", "< 1e-10", "< 1e-10"),
+    "AdaGrad": ("8e-01", "3e-05", "< 1e-10", "< 1e-10"),
+    "RMSProp": ("7e-01", "9e-06", "< 1e-10", "< 1e-10"),
+    "AdaDelta": ("1e+00", "5e-02", "6e-03", "2e-05"),
+    "Adam": ("2e-04", "< 1e-10", "< 1e-10", "< 1e-10"),
+    "AMSGrad": ("4e-04", "< 1e-10", "< 1e-10", "< 1e-10"),
+    "AdamW": ("2e-02", "4e-03", "< 1e-10", "6e-08"),
+    "AdaMax": ("4e-01", "5e-08", "< 1e-10", "< 1e-10"),
+    "Nadam": ("1e-01", "< 1e-10", "< 1e-10", "< 1e-10"),
+    "RAdam": ("1e+00", "2e+00", "< 1e-10", "< 1e-10"),
+}
+
+
+def test_chosen_learning_rates(chosen):
+    for label, lrs in CHOSEN.items():
+        assert tuple(chosen[o.name][label] for o in OBJECTIVES) == pytest.approx(lrs), label
+
+
+def test_final_gaps(searches):
+    for label, texts in FINALS.items():
+        got = tuple(comparison.gap_text(searches[o.name][label].best_run.final_gap) for o in OBJECTIVES)
+        assert got == texts, label
+
+
+def test_what_the_race_shows(searches):
+    gap = {o.name: {k: s.best_run.final_gap for k, s in searches[o.name].items()} for o in OBJECTIVES}
+    # Rosenbrock: nobody within 1e-6; Adam closest, then AMSGrad, then Nesterov
+    assert min(gap["rosenbrock"].values()) > 1e-6
+    assert sorted(gap["rosenbrock"], key=gap["rosenbrock"].get)[:3] == ["Adam", "AMSGrad", "Nesterov"]
+    # RAdam diverges at every lr above 0.01 on Rosenbrock and Beale: its first five steps are SGD steps
+    for name in ("rosenbrock", "beale"):
+        search = searches[name]["RAdam"]
+        diverged = [lr for lr, g in zip(search.learning_rates, search.final_gaps) if math.isnan(g)]
+        assert diverged == [lr for lr in comparison.LEARNING_RATES if lr > 0.01]
+    # Beale: Adam, AMSGrad and Nadam converged, in about 300 steps
+    for label in ("Adam", "AMSGrad", "Nadam"):
+        assert 250 < comparison.settling_step(searches["beale"][label].best_run.gaps) < 350
+    # the quadratic: AdaGrad exactly at the minimum from step 14; only AdaDelta misses it
+    adagrad = searches["quadratic"]["AdaGrad"].best_run
+    assert adagrad.gaps[-1] == 0.0 and comparison.settling_step(adagrad.gaps) == 14
+    assert [k for k, g in gap["quadratic"].items() if g >= comparison.CONVERGED] == ["AdaDelta"]
+    # the saddle: all but AdaDelta and AdamW settle in the minimum
+    assert [k for k, g in gap["saddle"].items() if g >= comparison.CONVERGED] == ["AdaDelta", "AdamW"]
+
+
+def test_the_sgd_family_sits_next_to_divergence_and_the_adaptive_methods_hardly_diverge(searches):
+    diverged = {(name, label, lr) for name, found in searches.items() for label, search in found.items()
+                for lr, gap in zip(search.learning_rates, search.final_gaps)
+                if math.isnan(gap) and label not in ("SGD", "Momentum", "Nesterov", "RAdam")}
+    assert diverged == {("rosenbrock", "RMSProp", 3.0)}  # its first step, uncorrected, is 10 × lr
+    next_diverges = 0
+    for found in searches.values():
+        for label in ("SGD", "Momentum", "Nesterov"):
+            search = found[label]
+            i = search.learning_rates.index(search.best)
+            next_diverges += math.isnan(search.final_gaps[i + 1])
+    assert next_diverges >= 8  # "often": 8 of the 12
+
+
+def test_claim_a_per_parameter_step_sizes(chosen):
+    turned = comparison.rotated_quadratic(45)
+    assert turned.f(np.array(turned.start)) == pytest.approx(quadratic.f(np.array(quadratic.start)))
+    few = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
+    turned_searches = comparison.tune(turned, few)
+    settle = {label: comparison.settling_step(turned_searches[label].best_run.gaps, 1e-6) for label in few}
+    assert settle == {"SGD": 261, "Momentum": 165, "Nesterov": 117, "AdaGrad": 154, "RMSProp": 404, "Adam": 164}
+    aligned = comparison.adam_step_sizes(quadratic, chosen["quadratic"]["Adam"])[-1]
+    across = comparison.adam_step_sizes(turned, turned_searches["Adam"].best)[-1]
+    assert f"{aligned[0] / aligned[1]:.2f}" == "7.56"
+    assert f"{across[0] / across[1]:.2f}" == "1.00"
+    assert turned_searches["Adam"].best == 1.0
+
+
+def test_claim_a_on_the_aligned_quadratic(searches):
+    few = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
+    settle = {k: comparison.settling_step(searches["quadratic"][k].best_run.gaps, 1e-6) for k in few}
+    assert settle == {"SGD": 261, "Momentum": 165, "Nesterov": 117, "AdaGrad": 10, "RMSProp": 42, "Adam": 162}
+
+
+def test_claim_c_saddle(chosen):
+    escapes = comparison.saddle_escapes(chosen["saddle"], common_lr=0.01)
+    assert escapes["SGD"] == (25, None, None)
+    assert escapes["Adam"] == (6, 44, None)
+    assert escapes["AMSGrad"] == (2, 44, None) and escapes["AdamW"] == (1, 44, None)
+    assert escapes["Momentum"] == (25, 105, None) and escapes["RMSProp"] == (1, 7, None)
+    assert all(steps[2] is None for steps in escapes.values())  # from y = 0 exactly: nobody
+    assert exercises.solution_sgd_escape_steps(0.01, 1e-3, 0.5) == 625
+    assert exercises.solution_sgd_escape_steps(0.3, 1e-3, 0.5) == 24  # the run took 25: y³ slows it
+
+
+def test_claim_c_local_minima():
+    assert comparison.double_well.minimum[0] == pytest.approx(-1.0356, abs=1e-4)
+    assert comparison.WELL_BARRIER == pytest.approx(0.0754, abs=1e-4)
+    atlas = comparison.basin_atlas()
+    global_lrs = {label: [lr for lr, end in zip(comparison.LEARNING_RATES, row) if end == -1]
+                  for label, row in zip(comparison.ZOO_LABELS, atlas)}
+    assert global_lrs == {
+        "SGD": [0.1], "Momentum": [0.003, 0.01, 0.1], "Nesterov": [0.01, 0.03], "AdaGrad": [3.0],
+        "RMSProp": [], "AdaDelta": [], "Adam": [0.3, 1.0], "AMSGrad": [0.3, 1.0], "AdamW": [0.3, 1.0, 3.0],
+        "AdaMax": [1.0], "Nadam": [3.0], "RAdam": [0.1],
+    }
+    assert (atlas[:, :3] == 1).all()  # at small learning rates everyone stays in the local minimum
+
+
+def test_claim_e_ranks(searches):
+    ranks = {o.name: comparison.speed_ranking(comparison.best_runs(searches[o.name])) for o in OBJECTIVES}
+    assert {name: r["Adam"] for name, r in ranks.items()} == {"rosenbrock": 1, "beale": 1, "quadratic": 7,
+                                                              "saddle": 8}
+    assert ranks["beale"]["Nadam"] == 1
+    saddle_order = sorted(ranks["saddle"], key=ranks["saddle"].get)
+    assert saddle_order[:4] == ["AdaGrad", "RMSProp", "Nesterov", "SGD"]
+    assert max(r["Adam"] for r in ranks.values()) <= 8  # never among the slowest
+
+
+def test_speed_ranking_shares_ranks_and_puts_unconverged_runs_behind():
+    make = comparison.Trajectory
+    runs = {
+        "a": make("a", 0.1, np.zeros((3, 2)), np.array([1.0, 1e-7, 1e-8]), None),
+        "b": make("b", 0.1, np.zeros((3, 2)), np.array([1.0, 1e-7, 1e-8]), None),
+        "c": make("c", 0.1, np.zeros((3, 2)), np.array([1.0, 0.5, 0.1]), None),
+        "d": make("d", 0.1, np.zeros((2, 2)), np.array([1.0, 5.0]), 2),
+    }
+    assert comparison.speed_ranking(runs) == {"a": 1, "b": 1, "c": 3, "d": 4}
+
+
+# --- figures and the animation --------------------------------------------------------------------
+
+
+@pytest.fixture
+def figures_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(plots, "FIGURES", tmp_path)
+    return tmp_path
+
+
+def test_figures_have_titles_and_labelled_axes(searches):
+    import matplotlib.pyplot as plt
+
+    for fig in (comparison.plot_zoo(OBJECTIVES, searches), comparison.plot_learning_rate_sensitivity(OBJECTIVES,
+                                                                                                    searches)):
+        assert fig.get_suptitle()
+        for ax in fig.axes:
+            assert ax.get_xlabel() and (ax.get_ylabel() or ax.get_subplotspec().colspan.start > 0)
+        plt.close(fig)
+    fig = comparison.plot_zoo(OBJECTIVES, searches)
+    legends = [t.get_text() for ax in fig.axes[2::3] for t in ax.get_legend().get_texts()]
+    assert "Adam  lr 1" in legends and "SGD  lr 0.001" in legends  # the learning rates are in the figure
+    plt.close(fig)
+
+
+def test_animation_writes_a_small_gif_of_the_race(searches, figures_dir):
+    from PIL import Image
+
+    raced = comparison.CLASSIC + ("Adam",)
+    animation = comparison.animate_race(
+        [beale, saddle], [{k: searches[o.name][k].best_run for k in raced} for o in (beale, saddle)], frames=20)
+    path = comparison.save_gif(animation, "05_zoo", fps=6)
+    assert path == figures_dir / "05_zoo.gif"
+    assert path.stat().st_size < 2_000_000
+    with Image.open(path) as gif:
+        assert gif.n_frames == len(comparison.animation_frames(500, 20)) == 20
+    assert comparison.animation_frames(500, 20)[-1] == 500
+
+
+def test_zoom_keeps_the_paths_and_the_minimum_in_view(searches):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    paths = [r.path for r in comparison.best_runs(searches["beale"]).values() if r.diverged_at is None]
+    comparison._zoom_to(ax, beale, paths)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    everything = np.vstack(paths + [np.array([beale.minimum])])
+    assert x0 <= everything[:, 0].min() and everything[:, 0].max() <= x1
+    assert y0 <= everything[:, 1].min() and everything[:, 1].max() <= y1
+    plt.close(fig)
+
+
+# --- the slider experiment ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def experiment(chosen):
+    from adam_edu.widgets.zoo import ZooExperiment
+
+    experiment = ZooExperiment(chosen)
+    experiment.refresh()
+    return experiment
+
+
+def test_slider_starts_where_the_notebook_race_does(experiment, searches):
+    paths = experiment.shown_paths()
+    assert set(paths) == {"SGD", "Momentum", "RMSProp", "Adam", "AMSGrad"}
+    np.testing.assert_array_equal(paths["Adam"], searches["rosenbrock"]["Adam"].best_run.path)
+    assert experiment.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_slider_learning_rate_multiplier_and_steps(experiment):
+    before = experiment.shown_paths()["Adam"]
+    experiment.controls["lr_multiplier"].value = 0.1
+    after = experiment.shown_paths()["Adam"]
+    assert not np.array_equal(before, after)
+    np.testing.assert_array_equal(after, comparison.trajectory(Adam(0.1), rosenbrock).path)
+    experiment.controls["steps"].value = 50
+    assert len(experiment.shown_paths()["Adam"]) == 51
+    assert experiment.ax_gaps.get_xlim() == (0, 50)
+    assert "50 steps" in experiment.title.get_text() and "0.1 ×" in experiment.title.get_text()
+
+
+def test_slider_objective_and_start(experiment, chosen):
+    updates = experiment.updates
+    experiment.controls["objective"].value = "saddle"
+    assert experiment.updates == updates + 1  # the start sliders follow without redrawing each time
+    assert (experiment.controls["x0"].value, experiment.controls["y0"].value) == saddle.start
+    assert experiment.ax_paths.get_xlim() == saddle.bounds[0]
+    assert all(a.get_visible() for a in experiment._contours["saddle"])
+    assert not any(a.get_visible() for a in experiment._contours["rosenbrock"])
+    np.testing.assert_array_equal(experiment.shown_paths()["SGD"],
+                                  comparison.trajectory(SGD(chosen["saddle"]["SGD"]), saddle).path)
+    experiment.controls["y0"].value = 0.0  # exactly on the ridge: nobody escapes
+    for path in experiment.shown_paths().values():
+        assert np.all(path[:, 1] == 0.0)
+    experiment.controls["x0"].value = 1.0
+    assert all(path[0, 0] == 1.0 for path in experiment.shown_paths().values())
+
+
+def test_slider_choice_of_optimizers_and_divergence_marks(experiment):
+    experiment.controls["optimizers"].value = ("Nesterov", "RAdam")
+    assert set(experiment.shown_paths()) == {"Nesterov", "RAdam"}
+    assert [t.get_text().split()[0] for t in experiment.legend.get_texts()] == ["Nesterov", "RAdam"]
+    experiment.controls["lr_multiplier"].value = 10.0  # Nesterov at lr 0.01 on Rosenbrock diverges
+    assert experiment.crosses["Nesterov"].get_visible()
+    assert "(diverged)" in experiment.legend.get_texts()[0].get_text()
+
+
+def test_slider_reuses_runs(experiment, monkeypatch):
+    experiment.controls["steps"].value = 100
+    calls = []
+    original = comparison.trajectory
+    monkeypatch.setattr(comparison, "trajectory", lambda *a, **k: calls.append(a) or original(*a, **k))
+    experiment.controls["steps"].value = 60  # shorter than cached: cut, not rerun
+    experiment.controls["optimizers"].value = ("SGD",)
+    experiment.controls["optimizers"].value = ("SGD", "Adam")
+    assert calls == []
+
+
+def test_slider_snapshot_and_save(experiment, figures_dir):
+    image = experiment.snapshot()
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert experiment.save("05_zoo_sliders") == figures_dir / "05_zoo_sliders.png"
+
+
+def test_slider_needs_the_tuned_learning_rates():
+    from adam_edu.widgets.zoo import ZooExperiment
+
+    with pytest.raises(ValueError, match="no entry for beale"):
+        ZooExperiment({"rosenbrock": {}}, objectives=("rosenbrock", "beale"))
+
+
+# --- the exercises --------------------------------------------------------------------------------
+
+
+def test_best_learning_rate_check():
+    assert not exercises.check_best_learning_rate(lambda lrs, gaps: None)
+    assert exercises.check_best_learning_rate(exercises.solution_best_learning_rate)
+    with pytest.raises(NotQuiteRight, match="nan"):
+        exercises.check_best_learning_rate(lambda lrs, gaps: lrs[int(np.argmin(gaps))])
+    with pytest.raises(NotQuiteRight, match="larger learning rate"):
+        exercises.check_best_learning_rate(
+            lambda lrs, gaps: max(lr for lr, g in zip(lrs, gaps) if g == np.nanmin(gaps)))
+    with pytest.raises(NotQuiteRight, match="worst"):
+        exercises.check_best_learning_rate(lambda lrs, gaps: lrs[int(np.nanargmax(gaps))])
+
+
+def test_sgd_escape_steps_check():
+    assert not exercises.check_sgd_escape_steps(lambda lr, y0, th: None)
+    assert exercises.check_sgd_escape_steps(exercises.solution_sgd_escape_steps)
+    with pytest.raises(NotQuiteRight, match="Round up"):
+        exercises.check_sgd_escape_steps(lambda lr, y0, th: math.floor(math.log(th / y0) / math.log(1 + lr)))
+    with pytest.raises(NotQuiteRight, match="exact growth factor"):
+        exercises.check_sgd_escape_steps(lambda lr, y0, th: math.ceil(math.log(th / y0) / lr))
+
+
+def test_effective_learning_rate_check():
+    assert not exercises.check_effective_learning_rate(lambda state, lr, eps: None)
+    assert exercises.check_effective_learning_rate(exercises.solution_effective_learning_rate)
+    with pytest.raises(NotQuiteRight, match="bias-corrected"):
+        exercises.check_effective_learning_rate(lambda state, lr, eps: lr / (np.sqrt(state.v) + eps))
+    with pytest.raises(NotQuiteRight, match="inside the square root"):
+        exercises.check_effective_learning_rate(lambda state, lr, eps: lr / np.sqrt(state.v_hat + eps))
+    with pytest.raises(NotQuiteRight, match="square root of v̂"):
+        exercises.check_effective_learning_rate(lambda state, lr, eps: lr / (state.v_hat + eps))
+
+
+def test_the_library_versions_agree_with_the_model_solutions():
+    history = run(Adam(0.3, eps=1e-3), quadratic, steps=5)
+    np.testing.assert_array_equal(comparison.effective_learning_rates(history.states[1:], 0.3, 1e-3)[-1],
+                                  exercises.solution_effective_learning_rate(history.states[-1], 0.3, 1e-3))
+    for make in comparison.ZOO:
+        assert comparison.buffers_per_parameter(make(0.1)) == exercises.solution_buffers_per_parameter(make(0.1))
