@@ -36,6 +36,15 @@ PALETTE: dict[str, str] = {
     "RAdam": "#222222",
 }
 
+# One colour per quantity of the moment estimates (notebooks 02 and 03), distinct from the optimizers'.
+QUANTITY_COLORS = {
+    "g": "#9e9e9e",  # the gradients themselves, light grey dots
+    "m": "#2166ac",  # first moment m_t, m̂_t: blue
+    "v": "#b35806",  # second moment v_t, v̂_t (or its square root): dark orange
+    "snr": "#542788",  # m̂/√v̂: purple
+    "truth": "black",  # what the estimate should be: dashed black
+}
+
 FIGURES = Path(__file__).resolve().parent.parent / "figures"
 
 

@@ -98,9 +98,10 @@ class SliderExperiment:
         return self._png(PNG_COMPRESS_LEVEL)
 
     def _png(self, compress_level: int) -> bytes:
-        rgba = np.asarray(self.canvas.buffer_rgba())
+        width, height = self.canvas.get_width_height(physical=True)
+        picture = PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        PILImage.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=compress_level)
+        picture.convert("RGB").save(buffer, format="png", compress_level=compress_level)
         return buffer.getvalue()
 
     def widget(self) -> widgets.Widget:
