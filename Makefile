@@ -8,7 +8,7 @@ READY  := $(VENV)/.installed
 # Unit tests, then every notebook run by nbval with its stored outputs compared.
 PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile
 
-.PHONY: lab test unit notebooks benchmarks reference-data clean
+.PHONY: lab test unit notebooks benchmarks clean lite screenshots
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "adam_edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -23,8 +23,14 @@ lab: $(READY)                       ## open the collection in JupyterLab
 test: $(READY)                      ## the whole test suite: unit tests and every notebook
 	$(PYTEST)
 
-unit: $(READY)                      ## unit tests only (fast)
-	$(BIN)/python -m pytest tests -p no:nbval -q
+unit: $(READY)                      ## unit tests only (fast: no notebooks, no browser)
+	$(BIN)/python -m pytest tests -p no:nbval -q --ignore=tests/test_browser.py --ignore=tests/test_lite.py
+
+lite: $(READY)                      ## the JupyterLite site in _output/ (static files, Python in the browser)
+	$(BIN)/python tools/build_lite.py --output-dir _output
+
+screenshots: $(READY)               ## retake figures/screenshot_*.png (headless Chromium, Voilà)
+	ADAM_EDU_SCREENSHOTS=1 ADAM_EDU_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/test_browser.py -p no:nbval -q -k voila
 
 notebooks: $(READY)                 ## re-execute the stored notebooks in place (maintainers)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
@@ -33,4 +39,4 @@ benchmarks: $(READY)                ## speed tables, each with its reference mea
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache _output
