@@ -34,7 +34,7 @@ class UpdateRuleExperiment(SliderExperiment):
             "eps": widgets.FloatLogSlider(value=1e-8, base=10, min=-12, max=2, step=0.5, description="ε",
                                           readout_format=".0e"),
             "bias_correction": widgets.Checkbox(value=True, description="bias correction"),
-            "convention": widgets.Dropdown(options=EPS_CONVENTIONS, value=EPS_CONVENTIONS[0], description="ε"),
+            "convention": widgets.Dropdown(options=EPS_CONVENTIONS, value=EPS_CONVENTIONS[0], description="ε placed"),
             "objective": widgets.Dropdown(options=PRESETS, value=objective, description="objective"),
             "x0": widgets.FloatSlider(description="start x", step=0.05),
             "y0": widgets.FloatSlider(description="start y", step=0.05),
