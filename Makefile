@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
-# Unit tests, then every notebook run by nbval with its stored outputs compared.
-PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile
+# Unit tests and every notebook run by nbval with its stored outputs compared, two at a time; then the
+# browser tests on their own (each starts servers and kernels: they get the cores to themselves).
+PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile \
+	--ignore=tests/test_browser.py
+BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py -p no:nbval
 
 .PHONY: lab test unit notebooks benchmarks clean lite screenshots
 
@@ -20,8 +23,9 @@ $(READY): requirements.txt pyproject.toml
 lab: $(READY)                       ## open the collection in JupyterLab
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-test: $(READY)                      ## the whole test suite: unit tests and every notebook
+test: $(READY)                      ## the whole test suite: unit tests, every notebook, the browser
 	$(PYTEST)
+	$(BROWSER_TESTS)
 
 unit: $(READY)                      ## unit tests only (fast: no notebooks, no browser)
 	$(BIN)/python -m pytest tests -p no:nbval -q --ignore=tests/test_browser.py --ignore=tests/test_lite.py
