@@ -1,0 +1,116 @@
+"""What the four figures share: the modes, the data sets, the grids' spacing, labels and the footers.
+
+Two modes, one code path: ``quick`` trains on scikit-learn's 8×8 digits (and a small synthetic
+bag-of-words) at scaled-down sizes, in seconds, in float64; ``full`` trains at (or near) the paper's
+sizes on Fashion-MNIST (or MNIST where its files are present), in float32, from the command line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from adam_edu import data
+from adam_edu.plots import FIGURES
+
+__all__ = [
+    "MODES",
+    "DATASETS",
+    "DATASET_TITLES",
+    "PAPER_FIGURES",
+    "check_mode",
+    "dataset_title",
+    "dtype",
+    "images",
+    "half_decades",
+    "format_hyper",
+    "grid_text",
+    "mode_text",
+    "results_path",
+]
+
+MODES = ("quick", "full")
+DATASETS = ("fashion", "mnist")  # full mode; quick mode always uses the digits
+DATASET_TITLES = {"digits": "digits", "fashion": "Fashion-MNIST", "mnist": "MNIST"}
+PAPER_FIGURES = FIGURES / "paper"  # the stored full-mode results: JSON and PNG
+DATA_DIR: Path | None = None  # where load_mnist looks first (the command line's --data-dir)
+
+
+def check_mode(mode: str, dataset: str) -> str:
+    """The dataset a mode trains on: quick mode always the digits; full mode Fashion-MNIST or MNIST."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "quick":
+        return "digits"
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)} in full mode, got {dataset!r}")
+    return dataset
+
+
+def dataset_title(dataset: str) -> str:
+    return DATASET_TITLES[dataset]
+
+
+def dtype(mode: str):
+    """float64 in quick mode (printed numbers stable across machines), float32 in full mode (speed)."""
+    return np.float64 if mode == "quick" else np.float32
+
+
+@lru_cache(maxsize=4)
+def images(dataset: str, *, flatten: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The training images of a data set, pixels in [0, 1]: the 1,797 digits or the 60,000 (Fashion-)MNIST.
+
+    Cached: the figures' problems share one copy. Read-only, so that no run can change another's data.
+    """
+    if dataset == "digits":
+        x, y = data.load_digits(flatten=flatten)
+    else:
+        x, y = data.load_mnist(dataset, "train", DATA_DIR, flatten=flatten)
+    x.setflags(write=False)
+    return x, y
+
+
+def half_decades(low: float, high: float) -> list[float]:
+    """Learning rates 1, 3, 10, 30, … × 10^k from ``low`` to ``high``: the grids' spacing (about √10)."""
+    values = []
+    for exponent in range(int(np.floor(np.log10(low))) - 1, int(np.ceil(np.log10(high))) + 1):
+        for mantissa in (1, 3):
+            value = float(f"{mantissa * 10.0**exponent:.3g}")
+            if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+                values.append(value)
+    return values
+
+
+_GREEK = {"lr": "α", "momentum": "μ", "beta1": "β1", "beta2": "β2", "rho": "ρ", "eps": "ε"}
+
+
+def format_hyper(params: dict) -> str:
+    """``{"lr": 0.001, "momentum": 0.9}`` as "α=0.001, μ=0.9"."""
+    return ", ".join(f"{_GREEK.get(name, name)}={value:g}" for name, value in params.items())
+
+
+def grid_text(grids: dict[str, dict[str, Sequence[float]]], fixed: dict[str, str] | None = None) -> str:
+    """The values tried per optimizer, "Adam α ∈ {0.01, 0.03}; Nesterov α ∈ {…}, μ ∈ {0.9, 0.99}" (a footer)."""
+    parts = []
+    for name, axes in grids.items():
+        tried = ", ".join(f"{_GREEK.get(axis, axis)} ∈ {{{', '.join(f'{v:g}' for v in values)}}}" for axis, values in axes.items())
+        extra = f" ({fixed[name]})" if fixed and name in fixed else ""
+        parts.append(f"{name} {tried}{extra}")
+    return "; ".join(parts)
+
+
+def mode_text(mode: str, complete: bool = True) -> str:
+    """"quick mode" or "full mode", and "(incomplete)" for a stored run cut short."""
+    text = f"{mode} mode"
+    if not complete:
+        text += " (INCOMPLETE: not every run of the grid finished)"
+    return text
+
+
+def results_path(figure: str, mode: str, dataset: str, out: Path | None = None) -> Path:
+    """Where a figure's results go: ``figures/paper/fig1_fashion.json`` (quick: ``fig1_quick.json``)."""
+    name = f"{figure}_quick" if mode == "quick" else f"{figure}_{dataset}"
+    return Path(out or PAPER_FIGURES) / f"{name}.json"

@@ -1,0 +1,617 @@
+r"""The protocol of the paper's §6, shared by Figures 1–4: one training loop, grid search, stored results.
+
+Kingma & Ba (§6): "We use the same parameter initialization when comparing different optimization
+algorithms. The hyper-parameters, such as learning rate and momentum, are searched over a dense grid
+and the results are reported using the best hyper-parameter setting." Here that reads:
+
+* a ``Problem`` is what is trained: a model, its data, epochs, batch size, the seeds. Every run of a
+  problem starts from ``model.init(seed)`` and sees the same minibatches and the same dropout (or VAE)
+  noise, whatever the optimizer: only the optimizer differs;
+* a ``Setting`` is one point of a grid: an optimizer, its hyper-parameters, and the model variant
+  (e.g. with or without dropout); ``grid`` spells out a grid;
+* ``train`` runs one setting and returns its learning curve: the *training cost* of each epoch, the
+  mean of the minibatch losses the optimizer saw during that epoch (with dropout noise, as the paper's
+  "training cost"), and optionally the full-data objective at the end of every epoch;
+* ``best`` picks each optimizer's best setting by the stated rule ``SELECTION_RULE``;
+* ``ResultStore`` keeps finished runs in one JSON file, rewritten atomically after every run, so that
+  an interrupted grid search resumes where it stopped (finished runs are never recomputed).
+
+Nothing is random except through the problem's seed: a run is reproducible to the last bit on one
+machine (BLAS may change the last bits across machines; the notebooks print rounded numbers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import math
+import os
+import platform
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from adam_edu.data import minibatches
+from adam_edu.optimizers import SGD, AdaDelta, AdaGrad, Adam, Optimizer, RMSProp
+
+__all__ = [
+    "OPTIMIZERS",
+    "make_optimizer",
+    "Setting",
+    "grid",
+    "Problem",
+    "train",
+    "Run",
+    "SELECTION_RULE",
+    "final_cost",
+    "best",
+    "on_grid_edge",
+    "ResultStore",
+    "StoredResultsDiffer",
+    "Progress",
+    "run_grid",
+    "Results",
+    "protocol",
+    "run_experiment",
+    "load_results",
+    "significant",
+]
+
+# ---------------------------------------------------------------------------------------------
+# The optimizers of §6, by the label they carry in every figure (adam_edu.plots.label)
+
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
+    "Adam": Adam,
+    "Adam (no bias correction)": lambda **hyper: Adam(bias_correction=False, **hyper),
+    "AdaGrad": AdaGrad,
+    "RMSProp": RMSProp,
+    "AdaDelta": AdaDelta,
+    "Nesterov": lambda lr, momentum=0.9: SGD(lr, momentum=momentum, nesterov=True),  # the paper's "SGDNesterov"
+}
+
+
+def make_optimizer(name: str, hyper: Mapping[str, float]) -> Optimizer:
+    """The optimizer of that label with these hyper-parameters, e.g. ``make_optimizer("Adam", {"lr": 1e-3})``."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+    return OPTIMIZERS[name](**hyper)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One point of a grid: an optimizer, its hyper-parameters, and the model variant ("" if only one)."""
+
+    optimizer: str
+    hyper: tuple[tuple[str, float], ...]  # sorted (name, value) pairs, so that a Setting is hashable
+    variant: str = ""
+
+    @property
+    def key(self) -> str:
+        """A readable, unique name: ``"Adam lr=0.001 beta2=0.999 | dropout"``; the key of stored results."""
+        text = " ".join([self.optimizer, *(f"{name}={value:g}" for name, value in self.hyper)])
+        return f"{text} | {self.variant}" if self.variant else text
+
+    @property
+    def params(self) -> dict[str, float]:
+        return dict(self.hyper)
+
+    def build(self) -> Optimizer:
+        return make_optimizer(self.optimizer, self.params)
+
+
+def grid(optimizer: str, variant: str = "", **axes: Sequence[float]) -> list[Setting]:
+    """Every combination of the hyper-parameter values given, e.g. ``grid("Nesterov", lr=[0.01, 0.1], momentum=[0.9])``."""
+    names = sorted(axes)
+    return [
+        Setting(optimizer, tuple(zip(names, (float(v) for v in values))), variant)
+        for values in itertools.product(*(axes[name] for name in names))
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# What is trained
+
+
+@dataclass
+class Problem:
+    """A model, its data and the training protocol: everything a run depends on except the optimizer.
+
+    Parameters
+    ----------
+    name : the panel's name in the stored results, e.g. ``"a"``.
+    data : returns ``(x, y)`` (``y`` None for the VAE); called once, lazily.
+    model : returns the model of a variant (``Setting.variant``), e.g. with or without dropout.
+    description : what the figure says about the data and model, e.g. "digits, logistic regression".
+    epochs, batch_size : the paper's "iterations over entire dataset", and its minibatch size (128).
+    seed : one seed for the initialisation (``model.init(seed)``), the minibatch order and the noise.
+    dtype : float64 for quick runs (printed numbers stable), float32 for full runs (speed).
+    decayed : the optimizers whose step size follows α_t = α/√t (t = step count), as §6.1; the
+        others keep α constant.
+    track_objective : also evaluate the full-data objective without dropout at the end of every epoch
+        (and at epoch 0), e.g. to draw f − f* for the convex problem.
+    early_epochs, early_points : also keep the training cost at a finer resolution over the first
+        ``early_epochs`` epochs, ``early_points`` points per epoch (Figure 3's left panel).
+    adam_statistics : keep statistics of Adam's √v̂ at the end of each Adam run (Figure 3's claim that
+        v̂ vanishes and is dominated by ε).
+    """
+
+    name: str
+    data: Callable[[], tuple[Any, Optional[np.ndarray]]]
+    model: Callable[[str], Any]
+    description: str
+    epochs: int
+    batch_size: int = 128
+    seed: int = 0
+    dtype: Any = np.float64
+    decayed: frozenset = frozenset()
+    track_objective: bool = False
+    early_epochs: int = 0
+    early_points: int = 10
+    adam_statistics: bool = False
+    optimum: Optional[Callable[["Problem"], float]] = None  # f* of a convex problem, by a tight solve
+    extra: dict = field(default_factory=dict)  # anything else the figure states (stored, compared on resume)
+    _data: Optional[tuple] = field(default=None, init=False, repr=False)
+
+    def dataset(self) -> tuple[Any, Optional[np.ndarray]]:
+        """The data, loaded on first use and kept."""
+        if self._data is None:
+            self._data = self.data()
+        return self._data
+
+    def summary(self) -> dict:
+        """What identifies the protocol in stored results: a run made otherwise must not be resumed."""
+        return {
+            "description": self.description,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "seed": self.seed,
+            "dtype": np.dtype(self.dtype).name,
+            "decayed": sorted(self.decayed),
+            "track_objective": self.track_objective,
+            "early_epochs": self.early_epochs,
+            "early_points": self.early_points,
+            **self.extra,
+        }
+
+
+def significant(value: float, digits: int = 6) -> Optional[float]:
+    """``value`` rounded to ``digits`` significant digits (None if not finite): what results store."""
+    value = float(value)
+    return float(f"{value:.{digits}g}") if math.isfinite(value) else None
+
+
+# Distinct streams of one seed: the minibatch order of epoch e, and the dropout/VAE noise
+_ORDER, _NOISE = 1, 2
+
+
+def train(problem: Problem, setting: Setting, *, on_epoch: Optional[Callable[[int], None]] = None) -> dict:
+    """Train ``problem``'s model with ``setting``'s optimizer; return the learning curve.
+
+    Every run starts from ``model.init(problem.seed)``, takes the minibatches of
+    ``minibatches(x, y, batch_size, seed=[seed, 1, epoch])`` and draws its noise from
+    ``default_rng([seed, 2])``: only the optimizer differs between the runs of a problem.
+    With ``setting.optimizer in problem.decayed``, the step size of step t is α/√t (§6.1).
+    A run whose loss or gradient stops being finite has *diverged*: it stops there.
+
+    Returns a dict (JSON-ready, numbers rounded to 6 significant digits):
+    ``cost`` — the training cost of each finished epoch (mean minibatch loss, weighted by batch size);
+    ``objective`` — with ``track_objective``, the full-data objective without dropout at epochs 0, 1, …;
+    ``early`` — with ``early_epochs``, the mean minibatch loss over each 1/early_points of an epoch;
+    ``diverged_at`` — the epoch in which it diverged, or None; ``steps``; ``seconds`` (wall time);
+    ``adam`` — with ``adam_statistics`` and an Adam optimizer, statistics of √v̂ at the end.
+    """
+    x, y = problem.dataset()
+    model = problem.model(setting.variant)
+    params = model.init(problem.seed, problem.dtype)
+    optimizer = setting.build()
+    state = optimizer.init(params)
+    alpha = optimizer.lr
+    decayed = setting.optimizer in problem.decayed
+    noise = np.random.default_rng([problem.seed, _NOISE])
+    n = x.shape[0]
+    steps_per_epoch = -(-n // problem.batch_size)
+    early_bin = max(1, steps_per_epoch // problem.early_points)
+
+    costs: list[float] = []
+    objective: list[Optional[float]] = []
+    early: list[tuple[float, float]] = []
+    diverged_at = None
+    t = 0
+    start = time.perf_counter()
+    if problem.track_objective:
+        objective.append(significant(model.loss(params, x, y)))
+    with np.errstate(all="ignore"):  # a diverging run overflows: that is detected below, not warned about
+        for epoch in range(1, problem.epochs + 1):
+            total, bin_total, bin_count = 0.0, 0.0, 0
+            for xb, yb in minibatches(x, y, problem.batch_size, seed=[problem.seed, _ORDER, epoch]):
+                t += 1
+                if decayed:
+                    optimizer.lr = alpha / math.sqrt(t)  # α_t = α/√t
+                loss, grads = model.loss_and_grads(params, xb, yb, train=True, rng=noise)
+                try:
+                    if not math.isfinite(loss):
+                        raise ValueError("the loss is not finite")
+                    state = optimizer.step(params, grads, state)
+                except ValueError:  # a non-finite loss or gradient (the optimizers refuse those)
+                    diverged_at = epoch
+                    break
+                size = xb.shape[0]
+                total += loss * size
+                if epoch <= problem.early_epochs:
+                    bin_total, bin_count = bin_total + loss, bin_count + 1
+                    if bin_count == early_bin or (t - (epoch - 1) * steps_per_epoch) == steps_per_epoch:
+                        early.append((significant(t / steps_per_epoch, 4), significant(bin_total / bin_count)))
+                        bin_total, bin_count = 0.0, 0
+            if diverged_at is not None:
+                break
+            costs.append(significant(total / n))
+            if problem.track_objective:
+                objective.append(significant(model.loss(params, x, y)))
+            if on_epoch is not None:
+                on_epoch(epoch)
+    result = {
+        "cost": costs,
+        "diverged_at": diverged_at,
+        "steps": t,
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    if problem.track_objective:
+        result["objective"] = objective
+    if problem.early_epochs:
+        result["early"] = [list(point) for point in early]
+    if problem.adam_statistics and isinstance(optimizer, Adam) and diverged_at is None:
+        result["adam"] = adam_statistics(optimizer, state)
+    return result
+
+
+def adam_statistics(optimizer: Adam, state) -> dict:
+    """How small Adam's second moment has become: the median of √v̂ and the fraction of √v̂ below ε.
+
+    §6.3: "the second moment estimate v̂_t vanishes to zeros after a few epochs and is dominated by the ε".
+    """
+    corrected = 1 - optimizer.beta2**state.t if optimizer.bias_correction else 1.0
+    root = np.sqrt(np.concatenate([v.ravel() for v in state.v.values()]).astype(np.float64) / corrected)
+    return {
+        "median_sqrt_v_hat": significant(np.median(root), 4),
+        "fraction_below_eps": significant(np.mean(root < optimizer.eps), 4),
+        "fraction_below_100_eps": significant(np.mean(root < 100 * optimizer.eps), 4),
+        "eps": optimizer.eps,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing the best setting
+
+
+SELECTION_RULE = "best setting = lowest training cost averaged over the last epoch (diverged runs excluded)"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished run: its setting and its learning curve (the dict ``train`` returns)."""
+
+    setting: Setting
+    curve: dict
+
+    @property
+    def cost(self) -> np.ndarray:
+        return np.array(self.curve["cost"], dtype=float)
+
+    @property
+    def diverged(self) -> bool:
+        return self.curve["diverged_at"] is not None
+
+    @property
+    def label(self) -> str:
+        return self.setting.optimizer
+
+
+def final_cost(curve: Mapping) -> float:
+    """The training cost averaged over the last epoch; +inf for a run that diverged."""
+    if curve["diverged_at"] is not None or not curve["cost"]:
+        return math.inf
+    return float(curve["cost"][-1])
+
+
+def best(runs: Iterable[Run]) -> dict[tuple[str, str], Run]:
+    """Each (optimizer, variant)'s best run by ``SELECTION_RULE``; ties go to the first in grid order."""
+    chosen: dict[tuple[str, str], Run] = {}
+    for run in runs:
+        key = (run.setting.optimizer, run.setting.variant)
+        if key not in chosen or final_cost(run.curve) < final_cost(chosen[key].curve):
+            chosen[key] = run
+    return chosen
+
+
+def on_grid_edge(winner: Run, runs: Iterable[Run], name: str = "lr") -> bool:
+    """True if the winner's ``name`` is the smallest or largest value tried: the grid may be too narrow."""
+    values = sorted({
+        run.setting.params[name] for run in runs
+        if (run.setting.optimizer, run.setting.variant) == (winner.setting.optimizer, winner.setting.variant)
+        and name in run.setting.params
+    })
+    return len(values) > 1 and winner.setting.params.get(name) in (values[0], values[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored results and resuming
+
+
+class StoredResultsDiffer(RuntimeError):
+    """The results file was made with other settings: resuming would mix two protocols."""
+
+
+def _environment() -> dict:
+    return {"python": platform.python_version(), "numpy": np.__version__, "machine": platform.machine()}
+
+
+class ResultStore:
+    """Finished runs in one JSON file, rewritten atomically after each run, so an interrupted run resumes.
+
+    The file holds ``{"figure", "protocol", "runs": {panel: {setting key: curve}}, "extras", "environment"}``.
+    ``protocol`` describes everything the runs depend on (the problems, and the grids); a file whose
+    problems differ from the ones asked for raises ``StoredResultsDiffer`` unless ``restart=True``
+    (which starts from nothing). A changed grid is fine: its settings already stored are reused, and
+    the file's protocol becomes the new one. ``path=None`` keeps results in memory only (the notebooks' quick runs).
+    """
+
+    def __init__(self, path: Optional[os.PathLike], figure: str, protocol: dict, *, restart: bool = False):
+        self.path = None if path is None else Path(path)
+        self.data = {"figure": figure, "protocol": protocol, "runs": {}, "extras": {}, "environment": _environment()}
+        if self.path is not None and self.path.exists() and not restart:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if _without_grids(stored.get("protocol")) != _without_grids(_jsonable(protocol)):
+                raise StoredResultsDiffer(
+                    f"{self.path} holds results made with other settings (figure, data, epochs or grid differ); "
+                    "rerun with --restart to discard them, or --out to write elsewhere"
+                )
+            self.data["runs"] = stored.get("runs", {})  # runs off the current grid stay in the file, unused
+            self.data["extras"] = stored.get("extras", {})
+
+    def get(self, panel: str, key: str) -> Optional[dict]:
+        return self.data["runs"].get(panel, {}).get(key)
+
+    def put(self, panel: str, key: str, curve: dict) -> None:
+        self.data["runs"].setdefault(panel, {})[key] = curve
+        self.save()
+
+    def extra(self, panel: str, name: str, compute: Callable[[], Any]) -> Any:
+        """A per-panel value computed once and stored (e.g. f* of the convex problem)."""
+        extras = self.data["extras"].setdefault(panel, {})
+        if name not in extras:
+            extras[name] = compute()
+            self.save()
+        return extras[name]
+
+    def save(self) -> None:
+        """Write to a temporary file in the same folder, then rename: the file is whole or not changed."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as f:
+                json.dump(self.data, f, ensure_ascii=False, separators=(",", ":"))
+            os.chmod(temporary, 0o644)  # mkstemp makes the file private; results are for everyone to read
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _without_grids(protocol: Any) -> Any:
+    """The protocol without the grids: a run's result does not depend on the other points of its grid,
+    so a grid may grow (or shrink) between sessions; the runs it already holds are reused."""
+    if not isinstance(protocol, dict) or "panels" not in protocol:
+        return protocol
+    panels = {name: {k: v for k, v in spec.items() if k != "grid"} for name, spec in protocol["panels"].items()}
+    return {**protocol, "panels": panels}
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples become lists), to compare protocols."""
+    return json.loads(json.dumps(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+
+class Progress:
+    """A progress bar over epochs (tqdm if installed, else one printed line per finished run); or silent."""
+
+    def __init__(self, total_epochs: int, enabled: bool, description: str = ""):
+        self.enabled, self.done, self.total = enabled, 0, total_epochs
+        self.bar = None
+        if enabled:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                print(f"{description}: {total_epochs} epochs to train (install tqdm for a progress bar)", flush=True)
+            else:
+                self.bar = tqdm(total=total_epochs, desc=description, unit="epoch", dynamic_ncols=True)
+
+    def run_started(self, key: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(key, refresh=True)
+
+    def advance(self, epochs: int = 1) -> None:
+        self.done += epochs
+        if self.bar is not None:
+            self.bar.update(epochs)
+
+    def run_finished(self, key: str, curve: dict, skipped: bool = False) -> None:
+        if self.enabled and self.bar is None:
+            what = "already stored" if skipped else f"final cost {final_cost(curve):.4g} ({curve['seconds']:.0f} s)"
+            print(f"[{self.done}/{self.total} epochs] {key}: {what}", flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_grid(
+    problems: Sequence[tuple[Problem, Sequence[Setting]]],
+    store: ResultStore,
+    *,
+    progress: bool = False,
+    on_run_done: Optional[Callable[[str, str, dict], None]] = None,
+) -> dict[str, list[Run]]:
+    """Train every setting of every problem, skipping those ``store`` already holds; return the runs per panel.
+
+    Each finished run is written to the store at once, then ``on_run_done(panel, key, curve)`` is called
+    (a test uses it to interrupt a grid search deliberately).
+    """
+    total = sum(problem.epochs * len(settings) for problem, settings in problems)
+    bar = Progress(total, progress, store.data["figure"])
+    runs: dict[str, list[Run]] = {}
+    try:
+        for problem, settings in problems:
+            for setting in settings:
+                curve = store.get(problem.name, setting.key)
+                if curve is not None:
+                    bar.advance(problem.epochs)
+                    bar.run_finished(setting.key, curve, skipped=True)
+                else:
+                    bar.run_started(f"{problem.name}: {setting.key}")
+                    curve = train(problem, setting, on_epoch=lambda epoch: bar.advance())
+                    curve["setting"] = {"optimizer": setting.optimizer, "hyper": setting.params, "variant": setting.variant}
+                    bar.advance(problem.epochs - len(curve["cost"]))  # the epochs a diverged run did not take
+                    store.put(problem.name, setting.key, curve)
+                    bar.run_finished(setting.key, curve)
+                    if on_run_done is not None:
+                        on_run_done(problem.name, setting.key, curve)
+                runs.setdefault(problem.name, []).append(Run(setting, curve))
+    finally:
+        bar.close()
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole figure: its problems and grids, run (or resumed) and returned as Results
+
+
+@dataclass
+class Results:
+    """A figure's runs, per panel, with what the figure needs to say how they were made.
+
+    ``problems[panel]`` is the protocol of the panel (``Problem.summary`` plus its grid), ``runs[panel]``
+    its finished runs in grid order, ``extras[panel]`` values such as f* (and the seconds its solve
+    took); ``seconds`` the total wall time of the runs and solves (on the machine that made them).
+    """
+
+    figure: str
+    mode: str
+    dataset: str
+    problems: dict[str, dict]
+    runs: dict[str, list[Run]]
+    extras: dict[str, dict]
+    seconds: float
+
+    def best(self, panel: str) -> dict[tuple[str, str], Run]:
+        """Each (optimizer, variant)'s best run of a panel (``SELECTION_RULE``)."""
+        return best(self.runs[panel])
+
+    def summary(self, digits: int = 3) -> str:
+        """Each optimizer's best setting per panel, its final and mean cost, rounded (for printing)."""
+        lines = []
+        for panel, runs in self.runs.items():
+            spec = self.problems[panel]
+            lines.append(f"{panel}: {spec['description']}, {spec['epochs']} epochs")
+            for (name, variant), run in best(runs).items():
+                tried = sum(1 for r in runs if (r.setting.optimizer, r.setting.variant) == (name, variant))
+                hyper = ", ".join(f"{k}={v:g}" for k, v in run.setting.params.items())
+                edge = "  (on the grid's edge)" if on_grid_edge(run, runs) else ""
+                what = f"{name}{' + ' + variant if variant else ''}"
+                lines.append(
+                    f"  {what:<28} best of {tried:>2}: {hyper:<32} final cost {final_cost(run.curve):.{digits}g}"
+                    f", mean cost {float(np.mean(run.curve['cost'])):.{digits}g}{edge}"
+                )
+        return "\n".join(lines)
+
+    def complete(self) -> bool:
+        """Every run of every grid finished (a stored full run may have been cut short)."""
+        return all(len(self.runs.get(panel, [])) == len(p["grid"]) for panel, p in self.problems.items())
+
+
+def protocol(mode: str, dataset: str, problems: Sequence[tuple[Problem, Sequence[Setting]]]) -> dict:
+    """What stored results must agree with to be resumed: the mode, the data, every problem and grid."""
+    return {
+        "mode": mode,
+        "dataset": dataset,
+        "panels": {problem.name: {**problem.summary(), "grid": [s.key for s in settings]} for problem, settings in problems},
+    }
+
+
+def run_experiment(
+    figure: str,
+    mode: str,
+    dataset: str,
+    problems: Sequence[tuple[Problem, Sequence[Setting]]],
+    *,
+    path: Optional[os.PathLike] = None,
+    restart: bool = False,
+    progress: bool = False,
+    on_run_done: Optional[Callable[[str, str, dict], None]] = None,
+) -> Results:
+    """Run (or resume from ``path``) every grid of a figure; extras such as f* are computed once and stored.
+
+    Quick mode runs with one BLAS thread: its matrices are small, so a second thread only adds waiting (on
+    a loaded 2-core machine, a lot of it), and one thread gives the same last bits on every run.
+    """
+    description = protocol(mode, dataset, problems)
+    store = ResultStore(path, figure, description, restart=restart)
+    with _blas_threads(1 if mode == "quick" else None):
+        return _run(store, problems, progress, on_run_done)
+
+
+@contextlib.contextmanager
+def _blas_threads(limit: Optional[int]):
+    """Limit the BLAS thread pool (with threadpoolctl, installed with scikit-learn) inside the block."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limit = None
+    if limit is None:
+        yield
+        return
+    with threadpool_limits(limits=limit, user_api="blas"):
+        yield
+
+
+def _run(store: ResultStore, problems, progress, on_run_done) -> Results:
+    for problem, _ in problems:
+        if problem.optimum is not None:
+            start = time.perf_counter()
+            store.extra(problem.name, "f_star", lambda: significant(problem.optimum(problem), 10))
+            store.extra(problem.name, "f_star_seconds", lambda: round(time.perf_counter() - start, 1))
+    runs = run_grid(problems, store, progress=progress, on_run_done=on_run_done)
+    return _results(store.data)
+
+
+def _results(data: dict) -> Results:
+    panels = data["protocol"]["panels"]
+    runs: dict[str, list[Run]] = {}
+    for panel, spec in panels.items():
+        stored = data["runs"].get(panel, {})
+        runs[panel] = [Run(_setting(stored[key]["setting"]), stored[key]) for key in spec["grid"] if key in stored]
+    seconds = sum(run.curve["seconds"] for panel_runs in runs.values() for run in panel_runs)
+    seconds += sum(extra.get("f_star_seconds", 0.0) for extra in data.get("extras", {}).values())
+    return Results(
+        data["figure"], data["protocol"]["mode"], data["protocol"]["dataset"], panels, runs, data.get("extras", {}),
+        round(seconds, 1),
+    )
+
+
+def _setting(stored: dict) -> Setting:
+    return Setting(stored["optimizer"], tuple(sorted((k, float(v)) for k, v in stored["hyper"].items())), stored["variant"])
+
+
+def load_results(path: os.PathLike) -> Results:
+    """Results stored by a run of the command line (``python -m adam_edu.paper``), e.g. to draw them again."""
+    return _results(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,204 @@
+"""adam_edu.paper's protocol: the training loop, grid search, selection, stored results and resuming.
+
+The figures' own claims are checked in tests/test_paper_fig*.py, on the quick runs.
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from adam_edu import data, nn
+from adam_edu.optimizers import SGD, Adam
+from adam_edu.paper import __main__ as cli
+from adam_edu.paper import claims, common, training
+from adam_edu.paper.training import Problem, ResultStore, Run, Setting, StoredResultsDiffer, grid
+
+
+def tiny_problem(epochs=3, **kwargs) -> Problem:
+    """Logistic regression on 400 digits: a few milliseconds per run."""
+    def load():
+        x, y = data.load_digits()
+        return data.standardize(x[:400]).astype(np.float64), y[:400]
+
+    return Problem("p", load, lambda variant: nn.LogisticRegression(64, 10, l2=1e-4, input_dropout=0.2 if variant else 0.0),
+                   "400 digits", epochs=epochs, batch_size=64, **kwargs)
+
+
+SETTINGS = grid("Adam", lr=[0.01, 0.1]) + grid("Nesterov", lr=[0.1], momentum=[0.9]) + grid("AdaGrad", lr=[0.1])
+
+
+def strip_seconds(results):
+    return {panel: [(run.setting, {k: v for k, v in run.curve.items() if k != "seconds"}) for run in runs]
+            for panel, runs in results.runs.items()}
+
+
+def test_settings_have_readable_unique_keys_and_build_their_optimizer():
+    assert [s.key for s in SETTINGS] == ["Adam lr=0.01", "Adam lr=0.1", "Nesterov lr=0.1 momentum=0.9", "AdaGrad lr=0.1"]
+    nesterov = SETTINGS[2].build()
+    assert isinstance(nesterov, SGD) and nesterov.nesterov and nesterov.momentum == 0.9
+    no_correction = Setting("Adam (no bias correction)", (("beta2", 0.99), ("lr", 0.001)), "dropout")
+    assert no_correction.key == "Adam (no bias correction) beta2=0.99 lr=0.001 | dropout"
+    assert isinstance(no_correction.build(), Adam) and not no_correction.build().bias_correction
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        training.make_optimizer("Adamm", {"lr": 1.0})
+
+
+def test_half_decades():
+    assert common.half_decades(1e-3, 1.0) == [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+    assert common.half_decades(0.03, 3) == [0.03, 0.1, 0.3, 1.0, 3.0]
+
+
+def test_runs_are_reproducible_and_share_init_batches_and_noise():
+    problem = tiny_problem(track_objective=True)
+    a = training.train(problem, SETTINGS[1])
+    b = training.train(problem, SETTINGS[1])
+    assert a["cost"] == b["cost"] and a["objective"] == b["objective"]
+    assert len(a["cost"]) == 3 and len(a["objective"]) == 4 and a["steps"] == 3 * 7
+    # Same start for every optimizer: the objective at epoch 0 is the same (W = 0 gives log 10)
+    c = training.train(problem, SETTINGS[3])
+    assert a["objective"][0] == c["objective"][0] == pytest.approx(math.log(10), rel=1e-5)
+
+
+def test_decayed_step_size_is_alpha_over_root_t():
+    """With the schedule, step t uses α/√t (t counted over all epochs); without it α stays constant."""
+    rates = []
+
+    class Recording(Adam):
+        def step(self, params, grads, state):
+            rates.append(self.lr)
+            return super().step(params, grads, state)
+
+    training.OPTIMIZERS["Recording"] = Recording
+    try:
+        training.train(tiny_problem(epochs=2, decayed=frozenset({"Recording"})), Setting("Recording", (("lr", 0.5),)))
+        np.testing.assert_allclose(rates, 0.5 / np.sqrt(np.arange(1, 15)), rtol=1e-15)
+        rates.clear()
+        training.train(tiny_problem(epochs=1), Setting("Recording", (("lr", 0.5),)))
+        assert rates == [0.5] * 7
+    finally:
+        del training.OPTIMIZERS["Recording"]
+
+
+def test_a_diverging_run_stops_and_loses_the_selection():
+    problem = tiny_problem()
+    settings = grid("Nesterov", lr=[1e200], momentum=[0.99]) + grid("Nesterov", lr=[0.1], momentum=[0.9])
+    runs = [Run(s, training.train(problem, s)) for s in settings]
+    assert runs[0].diverged and runs[0].curve["diverged_at"] == 1 and runs[0].curve["cost"] == []
+    assert training.final_cost(runs[0].curve) == math.inf
+    assert training.best(runs)[("Nesterov", "")] is runs[1]
+
+
+def test_best_setting_is_lowest_final_cost_and_grid_edges_are_flagged():
+    def run(lr, costs):
+        return Run(grid("Adam", lr=[lr])[0], {"cost": costs, "diverged_at": None})
+
+    runs = [run(0.01, [1.0, 0.5]), run(0.1, [0.9, 0.3]), run(1.0, [0.2, 0.31])]
+    chosen = training.best(runs)[("Adam", "")]
+    assert chosen is runs[1] and not training.on_grid_edge(chosen, runs)
+    assert training.on_grid_edge(runs[2], runs)
+
+
+def test_adam_statistics_of_the_second_moment():
+    problem = tiny_problem(adam_statistics=True)
+    stats = training.train(problem, SETTINGS[1])["adam"]
+    assert 0 < stats["median_sqrt_v_hat"] < 1 and 0 <= stats["fraction_below_eps"] <= 1
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_an_interrupted_grid_search_resumes_without_recomputing(tmp_path, monkeypatch):
+    path = tmp_path / "results.json"
+    problems = [(tiny_problem(track_objective=True), SETTINGS)]
+    uninterrupted = training.run_experiment("test", "quick", "digits", problems)
+
+    finished = []
+
+    def stop_after_two(panel, key, curve):
+        finished.append(key)
+        if len(finished) == 2:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        training.run_experiment("test", "quick", "digits", problems, path=path, on_run_done=stop_after_two)
+    stored = json.loads(path.read_text())
+    assert list(stored["runs"]["p"]) == [s.key for s in SETTINGS[:2]]
+    partial = training.load_results(path)
+    assert not partial.complete() and len(partial.runs["p"]) == 2
+
+    trained = []
+    original = training.train
+    monkeypatch.setattr(training, "train", lambda problem, setting, **kw: trained.append(setting.key) or original(problem, setting, **kw))
+    resumed = training.run_experiment("test", "quick", "digits", problems, path=path)
+    assert trained == [s.key for s in SETTINGS[2:]]  # nothing finished was recomputed
+    assert resumed.complete()
+    assert strip_seconds(resumed) == strip_seconds(uninterrupted)
+    assert strip_seconds(training.load_results(path)) == strip_seconds(uninterrupted)
+
+    trained.clear()
+    training.run_experiment("test", "quick", "digits", problems, path=path)
+    assert trained == []  # a finished experiment runs nothing
+
+
+def test_results_made_otherwise_are_not_resumed(tmp_path):
+    path = tmp_path / "results.json"
+    training.run_experiment("test", "quick", "digits", [(tiny_problem(epochs=1), SETTINGS[:1])], path=path)
+    with pytest.raises(StoredResultsDiffer, match="--restart"):
+        training.run_experiment("test", "quick", "digits", [(tiny_problem(epochs=2), SETTINGS[:1])], path=path)
+    results = training.run_experiment("test", "quick", "digits", [(tiny_problem(epochs=2), SETTINGS[:1])], path=path,
+                                      restart=True)
+    assert len(results.runs["p"][0].curve["cost"]) == 2
+
+
+def test_the_store_writes_atomically(tmp_path):
+    store = ResultStore(tmp_path / "r.json", "test", {"x": 1})
+    store.put("p", "k", {"cost": [1.0], "diverged_at": None, "seconds": 0.0})
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no temporary file left behind
+    assert ResultStore(tmp_path / "r.json", "test", {"x": 1}).get("p", "k")["cost"] == [1.0]
+
+
+def test_progress_without_tqdm_prints_one_line_per_run(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: (_ for _ in ()).throw(ImportError)
+                        if name.startswith("tqdm") else real_import(name, *a, **k))
+    training.run_experiment("test", "quick", "digits", [(tiny_problem(epochs=1), SETTINGS[:2])], progress=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "install tqdm" in lines[0] and len(lines) == 3 and "Adam lr=0.1: final cost" in lines[2]
+
+
+def test_claims_table_text_and_markdown():
+    table = claims.ClaimsTable({
+        "quick": [claims.Claim("Adam is fast", "final cost below 1", "final cost 0.5", True)],
+        "full": [claims.Claim("Adam is fast", "final cost below 1", "final cost 2", False)],
+    })
+    text = repr(table)
+    assert "1. Adam is fast" in text and "quick: HELD — final cost 0.5" in text and "full:  DID NOT HOLD" in text
+    assert table.markdown().splitlines()[2] == (
+        "| Adam is fast | final cost below 1 | final cost 0.5 | final cost 2 | **held** | **did not hold** |"
+    )
+
+
+def test_command_line_quick_run_writes_json_and_png(tmp_path, monkeypatch, capsys):
+    from adam_edu.paper import fig1
+
+    monkeypatch.setitem(fig1.SIZES, "quick", {**fig1.SIZES["quick"], "epochs_a": 2, "epochs_b": 1, "bow_samples": 300,
+                                                "bow_features": 500})
+    monkeypatch.setitem(fig1.GRIDS, "quick", {"a": {name: {"lr": [0.1]} for name in ("Adam", "AdaGrad", "Nesterov")},
+                                              "b": {name: {"lr": [0.1]} for name in ("Adam", "AdaGrad", "RMSProp", "Nesterov")}})
+    assert cli.main(["fig1", "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig1_quick.json", "fig1_quick.png"]
+    out = capsys.readouterr().out
+    assert "fig1: 7 runs" in out and "1. (a) Adam yields similar convergence" in out
+
+
+def test_command_line_says_where_it_looked_when_mnist_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("ADAM_EDU_DATA", raising=False)
+    assert cli.main(["fig2", "--dataset", "mnist", "--out", str(tmp_path), "--no-progress"]) == 1
+    assert "MNIST train files" in capsys.readouterr().err
+    assert not (tmp_path / "fig2_mnist.json").exists()

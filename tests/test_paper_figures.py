@@ -1,0 +1,161 @@
+"""The paper's Figures 1–4 in quick mode: what the notebooks 07–10 show, and the claims they report.
+
+Each figure's quick run is computed once (module-scoped fixtures, about 40 s for all four on 2 cores)
+and checked: the protocol (same start, grid, selection), the claims table's verdicts as the notebooks
+print them, and the stored full-mode results that the notebooks display.
+"""
+
+import numpy as np
+import pytest
+
+from adam_edu import paper
+from adam_edu.paper import claims, fig1, fig3, fig4, training
+
+
+@pytest.fixture(scope="module")
+def quick1():
+    return paper.run("fig1")
+
+
+@pytest.fixture(scope="module")
+def quick2():
+    return paper.run("fig2")
+
+
+@pytest.fixture(scope="module")
+def quick3():
+    return paper.run("fig3")
+
+
+@pytest.fixture(scope="module")
+def quick4():
+    return paper.run("fig4")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 1
+
+
+def test_fig1_grid_and_protocol(quick1):
+    assert [len(quick1.runs[p]) for p in "ab"] == [20, 25] and quick1.complete()
+    f_star = quick1.extras["a"]["f_star"]
+    assert f_star == pytest.approx(0.0235732475, abs=1e-9)
+    for run in quick1.runs["a"]:
+        objective = np.array(run.curve["objective"])
+        assert objective[0] == pytest.approx(np.log(10), rel=1e-5)  # the same start, W = 0, for all
+        assert np.all(objective >= f_star - 1e-9)  # f* is below every iterate: a true minimum
+    best = {name: run.setting.params for (name, _), run in quick1.best("a").items()}
+    assert best == {"Adam": {"lr": 0.3}, "AdaGrad": {"lr": 0.3}, "Nesterov": {"lr": 0.3, "momentum": 0.99}}
+
+
+def test_fig1_claims_on_the_quick_run(quick1):
+    # (a) on the digits Adam is as close to f* as AdaGrad and Nesterov is slower: claims 1 and 2 do not hold;
+    # (b) AdaGrad is clearly ahead of Nesterov, and of Adam.
+    measured = claims.fig1(quick1)
+    assert [c.held for c in measured] == [False, False, True, False]
+    assert measured[0].measured == "f − f*: Adam 0.00535, Nesterov 0.00879 (factor 1.64)"
+    assert measured[2].measured == "target 0.217; epochs: Adam 37, AdaGrad 24, RMSProp never, Nesterov never"
+
+
+def test_fig1_adagrad_is_not_decayed_the_others_are():
+    problem, _ = fig1.problems("quick")[0]
+    assert problem.decayed == {"Adam", "Nesterov", "RMSProp"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 2
+
+
+def test_fig2_grid_and_best_settings_inside_their_grids(quick2):
+    runs = quick2.runs["a"]
+    assert len(runs) == 15 and quick2.complete()
+    assert {run.setting.optimizer for run in runs} == {"Adam", "AdaGrad", "RMSProp", "Nesterov", "AdaDelta"}
+    assert not any(training.on_grid_edge(run, runs) for run in quick2.best("a").values())
+    first_costs = {run.curve["cost"][0] for run in runs}
+    assert len(first_costs) == len(runs)  # the same start, but each optimizer's own first epoch
+    assert all(len(run.curve["cost"]) == 50 and not run.diverged for run in runs)
+
+
+def test_fig2_claims_on_the_quick_run(quick2):
+    # On the digits, AdaDelta and RMSProp end below Adam: the claim does not hold at this scale.
+    measured = claims.fig2(quick2)
+    assert [c.held for c in measured] == [False, False]
+    assert measured[0].measured == "final cost: AdaDelta 0.263, RMSProp 0.2677, Adam 0.3015, AdaGrad 0.3156, Nesterov 0.3971"
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 3
+
+
+def test_fig3_same_start_with_and_without_dropout(quick3):
+    runs = quick3.runs["cnn"]
+    assert len(runs) == 20 and quick3.complete()
+    problem, _ = fig3.problems("quick")[0]
+    with_dropout, without = problem.model("dropout"), problem.model("no dropout")
+    a, b = with_dropout.init(0), without.init(0)
+    assert all(np.array_equal(a[k], b[k]) for k in a)  # dropout changes the noise, not the start
+    for run in runs:
+        early = np.array(run.curve["early"])
+        assert early.shape == (24, 2) and early[-1, 0] == 3.0  # 8 points per epoch over the first 3 epochs
+
+
+def test_fig3_claims_on_the_quick_run(quick3):
+    measured = claims.fig3(quick3)
+    assert [c.held for c in measured] == [False, False, True, False]
+    assert measured[1].measured == ("final, no dropout: Adam 0.0301, AdaGrad 0.135, Nesterov 0.0448; "
+                                    "dropout: Adam 1.02, AdaGrad 1, Nesterov 1.21")
+    assert measured[3].measured == "√v̂ < ε for 6.4% of the parameters; median √v̂ = 0.011"
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure 4
+
+
+def test_fig4_has_the_papers_grid(quick4):
+    runs = quick4.runs["vae"]
+    assert len(runs) == 60 and quick4.complete()
+    assert {r.setting.optimizer for r in runs} == {"Adam", "Adam (no bias correction)"}
+    loss = fig4.loss_table(quick4, "long")
+    assert loss.shape == (2, 2, 3, 5) and not np.isnan(loss).any()
+
+
+def test_fig4_red_never_blows_up_green_does_at_large_alpha(quick4):
+    for horizon in ("short", "long"):
+        loss = fig4.loss_table(quick4, horizon)
+        assert np.isfinite(loss[0]).all() and loss[0].max() < 60  # with correction: never worse than the start
+        assert not np.isfinite(loss[1][:, :, -1]).all() or loss[1][:, :, -1].max() > 1e3  # α = 0.1 without: blows up
+
+
+def test_fig4_without_correction_the_first_steps_are_larger():
+    """Why green wins at small α: early, v_t ≈ (1−β2)·t·g², so the step is α/√((1−β2)·t) times larger."""
+    from adam_edu.exercises import paper as exercises
+
+    assert exercises.solution_first_step_without_correction(1e-4, 0.0, 0.9999) == pytest.approx(1e-2)
+
+
+def test_fig4_claims_on_the_quick_run(quick4):
+    measured = claims.fig4(quick4)
+    assert [c.held for c in measured] == [True, False, False]
+    assert measured[0].measured.startswith("green blown up at β2 = 0.99 / 0.999 / 0.9999: 1 / 2 / 3 of 10")
+    assert measured[2].measured.startswith("red equal or better in 13 of 30 (short) and 13 of 30 (long)")
+
+
+# ---------------------------------------------------------------------------------------------
+# The stored full-mode results the notebooks display
+
+
+@pytest.mark.parametrize("figure", ["fig1", "fig2", "fig3", "fig4"])
+def test_stored_full_results_are_complete_and_drawn(figure):
+    results = paper.load(figure)
+    assert results.mode == "full" and results.dataset == "fashion" and results.complete()
+    assert paper.stored_figure(figure).exists()
+    protocol = {p.name: p.summary() for p, _ in paper.module(figure).problems("full", "fashion")}
+    for panel, spec in results.problems.items():
+        assert {k: v for k, v in spec.items() if k != "grid"} == common_json(protocol[panel])
+    claims.CLAIMS[figure](results)  # the claims can be measured
+
+
+def common_json(value):
+    import json
+
+    return json.loads(json.dumps(value))
