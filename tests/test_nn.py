@@ -356,3 +356,12 @@ def test_vae_lowers_the_negative_elbo():
         _, grads = model.loss_and_grads(params, x, rng=step)
         state = opt.step(params, grads, state)
     assert model.loss(params, x, rng=0) < 0.8 * before
+
+
+def test_cnn_starts_at_chance():
+    """The CNN's output layer starts at zero, so its first cost is ln(n_classes) whatever the input's scale."""
+    model = nn.CNN((1, 8, 8), channels=(4, 4), n_hidden=8, kernel_size=3)
+    params = model.init(seed=3, dtype=np.float64)
+    x = 10 * np.random.default_rng(0).standard_normal((5, 1, 8, 8))
+    assert model.loss(params, x, np.arange(5)) == pytest.approx(np.log(10), rel=1e-12)
+    assert np.abs(params["fc1.W"]).max() > 0

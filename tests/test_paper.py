@@ -106,6 +106,15 @@ def test_adam_statistics_of_the_second_moment():
     assert 0 < stats["median_sqrt_v_hat"] < 1 and 0 <= stats["fraction_below_eps"] <= 1
 
 
+def test_on_end_sees_the_final_state_the_statistics_were_taken_from():
+    problem = tiny_problem(adam_statistics=True)
+    seen = {}
+    curve = training.train(problem, SETTINGS[1], on_end=lambda params, opt, state: seen.update(opt=opt, state=state))
+    assert seen["state"].t == curve["steps"] == 3 * 7  # 400 images, minibatch 64: 7 steps per epoch
+    root = np.sqrt(np.concatenate([v.ravel() for v in seen["state"].v.values()]) / (1 - 0.999**21))
+    assert curve["adam"]["median_sqrt_v_hat"] == pytest.approx(np.median(root), rel=1e-3)
+
+
 class Interrupt(Exception):
     pass
 
@@ -202,3 +211,19 @@ def test_command_line_says_where_it_looked_when_mnist_is_missing(tmp_path, monke
     assert cli.main(["fig2", "--dataset", "mnist", "--out", str(tmp_path), "--no-progress"]) == 1
     assert "MNIST train files" in capsys.readouterr().err
     assert not (tmp_path / "fig2_mnist.json").exists()
+
+
+def test_grid_table_lists_every_setting_and_marks_the_best():
+    from adam_edu.paper.training import Results, Run, Setting
+
+    def run(optimizer, lr, momentum, cost, diverged=None):
+        setting = Setting(optimizer, (("lr", lr), ("momentum", momentum)))
+        return Run(setting, {"cost": [9.0, cost], "diverged_at": diverged})
+
+    runs = [run("Nesterov", 0.1, 0.9, 0.5), run("Nesterov", 0.1, 0.99, 0.4), run("Nesterov", 1.0, 0.9, 0.7, 1),
+            run("Adam", 0.01, 0.9, 0.3), run("Adam", 0.1, 0.9, 0.2)]
+    results = Results("fig1", "quick", "digits", {"a": {"grid": []}}, {"a": runs}, {}, 0.0)
+    assert results.grid_table("a").splitlines() == [
+        "Nesterov  lr=0.1, momentum=0.9: 0.5 | lr=0.1, momentum=0.99: 0.4* | lr=1, momentum=0.9: diverged",
+        "Adam      lr=0.01: 0.3 | lr=0.1: 0.2*",  # a value the grid does not vary is not repeated
+    ]

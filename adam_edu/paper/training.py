@@ -189,7 +189,13 @@ def significant(value: float, digits: int = 6) -> Optional[float]:
 _ORDER, _NOISE = 1, 2
 
 
-def train(problem: Problem, setting: Setting, *, on_epoch: Optional[Callable[[int], None]] = None) -> dict:
+def train(
+    problem: Problem,
+    setting: Setting,
+    *,
+    on_epoch: Optional[Callable[[int], None]] = None,
+    on_end: Optional[Callable[[dict, Optimizer, Any], None]] = None,
+) -> dict:
     """Train ``problem``'s model with ``setting``'s optimizer; return the learning curve.
 
     Every run starts from ``model.init(problem.seed)``, takes the minibatches of
@@ -197,6 +203,8 @@ def train(problem: Problem, setting: Setting, *, on_epoch: Optional[Callable[[in
     ``default_rng([seed, 2])``: only the optimizer differs between the runs of a problem.
     With ``setting.optimizer in problem.decayed``, the step size of step t is α/√t (§6.1).
     A run whose loss or gradient stops being finite has *diverged*: it stops there.
+    ``on_epoch(epoch)`` is called after every epoch; ``on_end(params, optimizer, state)`` once at the end,
+    with the final parameters and optimizer state (e.g. to look at Adam's v̂).
 
     Returns a dict (JSON-ready, numbers rounded to 6 significant digits):
     ``cost`` — the training cost of each finished epoch (mean minibatch loss, weighted by batch size);
@@ -266,6 +274,8 @@ def train(problem: Problem, setting: Setting, *, on_epoch: Optional[Callable[[in
         result["early"] = [list(point) for point in early]
     if problem.adam_statistics and isinstance(optimizer, Adam) and diverged_at is None:
         result["adam"] = adam_statistics(optimizer, state)
+    if on_end is not None:
+        on_end(params, optimizer, state)
     return result
 
 
@@ -533,6 +543,29 @@ class Results:
                     f", mean cost {float(np.mean(run.curve['cost'])):.{digits}g}{edge}"
                 )
         return "\n".join(lines)
+
+    def grid_table(self, panel: str, digits: int = 3) -> str:
+        """Every setting of a panel's grid and its final cost, one line per optimizer (and variant), the best
+        marked with ``*``: how sensitive each optimizer is to its step size, which the figure does not show."""
+        rows: dict[tuple[str, str], list[str]] = {}
+        chosen = {id(run) for run in best(self.runs[panel]).values()}
+        values: dict[tuple[str, str, str], set] = {}  # the values tried per optimizer, variant and axis
+        for run in self.runs[panel]:
+            for k, v in run.setting.params.items():
+                values.setdefault((run.setting.optimizer, run.setting.variant, k), set()).add(v)
+        for run in self.runs[panel]:
+            name, variant = run.setting.optimizer, run.setting.variant
+            hyper = ", ".join(f"{k}={v:g}" for k, v in run.setting.params.items() if len(values[name, variant, k]) > 1)
+            cost = final_cost(run.curve)
+            text = f"{hyper}: {cost:.{digits}g}" if math.isfinite(cost) else f"{hyper}: diverged"
+            rows.setdefault((run.setting.optimizer, run.setting.variant), []).append(
+                text + ("*" if id(run) in chosen else "")
+            )
+        width = max(len(name + (" + " + variant if variant else "")) for name, variant in rows)
+        return "\n".join(
+            f"{name + (' + ' + variant if variant else ''):<{width}}  " + " | ".join(cells)
+            for (name, variant), cells in rows.items()
+        )
 
     def complete(self) -> bool:
         """Every run of every grid finished (a stored full run may have been cut short)."""
