@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n
 	--ignore=tests/test_browser.py
 BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py -p no:nbval
 
-.PHONY: lab test unit notebooks benchmarks clean lite screenshots
+.PHONY: lab test unit notebooks benchmarks clean lite screenshots paper
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "adam_edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -38,6 +38,9 @@ screenshots: $(READY)               ## retake figures/screenshot_*.png (headless
 
 notebooks: $(READY)                 ## re-execute the stored notebooks in place (maintainers)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+paper: $(READY)                     ## the paper's Figures 1-4 in full mode (Fashion-MNIST; about 2 hours; resumes)
+	$(BIN)/python -m adam_edu.paper all
 
 benchmarks: $(READY)                ## speed tables, each with its reference measured in the same run
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done

@@ -23,7 +23,7 @@ import numpy as np
 
 from adam_edu.paper.training import Results, final_cost
 
-__all__ = ["Claim", "ClaimsTable", "fig1", "fig2", "fig3", "fig4", "CLAIMS", "table"]
+__all__ = ["Claim", "ClaimsTable", "fig1", "fig2", "fig3", "fig4", "CLAIMS", "table", "summary_markdown"]
 
 
 @dataclass(frozen=True)
@@ -315,6 +315,25 @@ def fig4(results: Results) -> list[Claim]:
 
 
 CLAIMS: dict[str, Callable[[Results], list[Claim]]] = {"fig1": fig1, "fig2": fig2, "fig3": fig3, "fig4": fig4}
+
+
+def summary_markdown(figures: Sequence[Mapping[str, Results]]) -> str:
+    """One Markdown table for several figures (the README's): figure, claim, then verdict and numbers per run.
+
+    ``figures`` holds, per figure, its runs by name, e.g. ``[{"quick mode, digits": q1, "full mode,
+    Fashion-MNIST": f1}, …]``; every figure must name its runs alike (they are the columns).
+    """
+    names = list(figures[0])
+    rows = ["| figure | claim (Kingma & Ba) | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for runs in figures:
+        if list(runs) != names:
+            raise ValueError(f"every figure must have the runs {names}, got {list(runs)}")
+        measured = table(runs)
+        figure = next(iter(runs.values())).figure
+        for i, claim in enumerate(measured.claims):
+            cells = [f"**{claims[i].verdict}**: {claims[i].measured}" for claims in measured.columns.values()]
+            rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in [f"{figure[:3].capitalize()}. {figure[3:]}", claim, *cells]) + " |")
+    return "\n".join(rows)
 
 
 def table(runs: Mapping[str, Results]) -> ClaimsTable:
