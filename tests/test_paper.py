@@ -152,6 +152,23 @@ def test_an_interrupted_grid_search_resumes_without_recomputing(tmp_path, monkey
     assert trained == []  # a finished experiment runs nothing
 
 
+def test_a_narrowed_or_widened_grid_reuses_its_finished_runs(tmp_path, monkeypatch):
+    path = tmp_path / "results.json"
+    problem = tiny_problem()
+    training.run_experiment("test", "quick", "digits", [(problem, SETTINGS)], path=path)
+    trained = []
+    original = training.train
+    monkeypatch.setattr(training, "train", lambda problem, setting, **kw: trained.append(setting.key) or original(problem, setting, **kw))
+    narrower = training.run_experiment("test", "quick", "digits", [(problem, SETTINGS[1:])], path=path)
+    assert trained == [] and narrower.complete()
+    stored = training.load_results(path)  # the file now describes the narrower grid, and loads as complete
+    assert stored.complete() and [run.setting for run in stored.runs["p"]] == SETTINGS[1:]
+    wider = SETTINGS + grid("Adam", lr=[1.0])
+    training.run_experiment("test", "quick", "digits", [(problem, wider)], path=path)
+    assert trained == ["Adam lr=1"]  # only the new point is trained
+    assert [run.setting for run in training.load_results(path).runs["p"]] == wider
+
+
 def test_results_made_otherwise_are_not_resumed(tmp_path):
     path = tmp_path / "results.json"
     training.run_experiment("test", "quick", "digits", [(tiny_problem(epochs=1), SETTINGS[:1])], path=path)

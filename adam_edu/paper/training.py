@@ -382,6 +382,8 @@ class ResultStore:
                 )
             self.data["runs"] = stored.get("runs", {})  # runs off the current grid stay in the file, unused
             self.data["extras"] = stored.get("extras", {})
+            if stored.get("protocol") != _jsonable(protocol):  # a changed grid: the file says so at once
+                self.save()
 
     def get(self, panel: str, key: str) -> Optional[dict]:
         return self.data["runs"].get(panel, {}).get(key)
