@@ -174,3 +174,18 @@ def common_json(value):
     import json
 
     return json.loads(json.dumps(value))
+
+
+def test_readme_claims_table_is_computed_from_the_results(quick1, quick2, quick3, quick4):
+    """The README's table of claims is the one these results give (regenerate it with the snippet in the README)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- CLAIMS TABLE: generated, see above -->\n", "\n<!-- END CLAIMS TABLE -->"
+    assert start in readme and end in readme
+    stored = readme.split(start, 1)[1].split(end, 1)[0]
+    computed = claims.summary_markdown([
+        {"quick mode, digits": quick, "full mode, Fashion-MNIST": paper.load(quick.figure)}
+        for quick in (quick1, quick2, quick3, quick4)
+    ])
+    assert stored == computed

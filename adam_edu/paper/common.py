@@ -36,6 +36,9 @@ MODES = ("quick", "full")
 DATASETS = ("fashion", "mnist")  # full mode; quick mode always uses the digits
 DATASET_TITLES = {"digits": "digits", "fashion": "Fashion-MNIST", "mnist": "MNIST"}
 PAPER_FIGURES = FIGURES / "paper"  # the stored full-mode results: JSON and PNG
+if not PAPER_FIGURES.is_dir() and (Path.cwd().parent / "figures" / "paper").is_dir():
+    # adam_edu installed from a wheel (JupyterLite): the stored results sit beside the notebooks' folder
+    PAPER_FIGURES = Path.cwd().parent / "figures" / "paper"
 DATA_DIR: Path | None = None  # where load_mnist looks first (the command line's --data-dir)
 
 
