@@ -84,7 +84,7 @@ def check_inverted_dropout(inverted_dropout) -> Verdict:
             (np.where(keep, x * 0.5, 0.0), "multiply by 1/(1 − rate), not by (1 − rate)."),
             (np.where(keep, 0.0, x / 0.5), "keep the units where keep is True, drop the others."),
         ],
-        hint="np.where(keep, x / (1 - rate), 0.0)",
+        hint="Kept units are scaled by 1/(1 − rate), dropped ones are 0: np.where picks between the two.",
     )
 
 
@@ -130,7 +130,7 @@ def check_pooled_size(pooled_size) -> Verdict:
         "pooled_size", answer, [solution_pooled_size(*c) for c in cases],
         [([(s + 2 * p - w) // st for s, w, st, p in cases], "you forgot the + 1: the first window counts too."),
          ([(s - w) // st + 1 for s, w, st, p in cases], "the padding adds pad pixels on *both* sides: size + 2·pad.")],
-        hint="(size + 2*pad - window) // stride + 1",
+        hint="Integer division (//) is the floor of the formula above; do not forget the + 1.",
     )
 
 
@@ -146,7 +146,7 @@ def check_fraction_below_eps(fraction_below_eps) -> Verdict:
     return verdict(
         "fraction_below_eps", answer, solution_fraction_below_eps(v_hat, 1e-8),
         [(float(np.mean(v_hat < 1e-8)), "compare √v̂ with ε (they are both in the units of the gradient), not v̂ itself.")],
-        hint="np.mean(np.sqrt(v_hat) < eps)",
+        hint="Compare √v̂ (not v̂) with ε; the mean of a boolean array is the fraction of True.",
     )
 
 
