@@ -244,3 +244,129 @@ def test_grid_table_lists_every_setting_and_marks_the_best():
         "Nesterov  lr=0.1, momentum=0.9: 0.5 | lr=0.1, momentum=0.99: 0.4* | lr=1, momentum=0.9: diverged",
         "Adam      lr=0.01: 0.3 | lr=0.1: 0.2*",  # a value the grid does not vary is not repeated
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The exercises of notebooks 07-10: the model answer passes, an independent correct answer passes,
+# "not attempted" is not a pass, and each classic mistake is named
+
+
+def test_exercise_decayed_step_sizes():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    assert not ex.check_decayed_step_sizes(lambda alpha, steps: None)
+    assert ex.check_decayed_step_sizes(ex.solution_decayed_step_sizes)
+    assert ex.check_decayed_step_sizes(lambda alpha, steps: np.array([alpha / math.sqrt(t) for t in range(1, steps + 1)]))
+    with pytest.raises(NotQuiteRight, match="square root"):
+        ex.check_decayed_step_sizes(lambda alpha, steps: alpha / np.arange(1, steps + 1))
+    with pytest.raises(NotQuiteRight, match="starts at 2"):
+        ex.check_decayed_step_sizes(lambda alpha, steps: alpha / np.sqrt(np.arange(2, steps + 2)))
+
+
+def test_exercise_epochs_to_reach():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    assert not ex.check_epochs_to_reach(lambda costs, target: None)
+    assert ex.check_epochs_to_reach(ex.solution_epochs_to_reach)
+    assert ex.check_epochs_to_reach(lambda c, t: next((i + 1 for i, x in enumerate(c) if x <= t), None))
+    with pytest.raises(NotQuiteRight, match="from 0"):
+        ex.check_epochs_to_reach(lambda c, t: next((i for i, x in enumerate(c) if x <= t), None) if c[0] > t else 0)
+    with pytest.raises(NotQuiteRight, match="equal the target"):
+        ex.check_epochs_to_reach(lambda c, t: next((i + 1 for i, x in enumerate(c) if x < t), None))
+    with pytest.raises(NotQuiteRight, match="must give None"):
+        ex.check_epochs_to_reach(lambda c, t: next((i + 1 for i, x in enumerate(c) if x <= t), len(c)))
+
+
+def test_exercise_inverted_dropout():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    assert not ex.check_inverted_dropout(lambda x, keep, rate: None)
+    assert ex.check_inverted_dropout(ex.solution_inverted_dropout)
+    assert ex.check_inverted_dropout(lambda x, keep, rate: x * keep / (1 - rate))
+    with pytest.raises(NotQuiteRight, match="divided by the keep probability"):
+        ex.check_inverted_dropout(lambda x, keep, rate: x * keep)
+    with pytest.raises(NotQuiteRight, match="keep the units where keep is True"):
+        ex.check_inverted_dropout(lambda x, keep, rate: x * ~keep / (1 - rate))
+
+
+def test_exercise_on_grid_edge():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    assert not ex.check_on_grid_edge(lambda values, best: None)
+    assert ex.check_on_grid_edge(ex.solution_on_grid_edge)
+    assert ex.check_on_grid_edge(lambda v, b: len(v) > 1 and (b == min(v) or b == max(v)))
+    with pytest.raises(NotQuiteRight, match="any order"):
+        ex.check_on_grid_edge(lambda v, b: len(v) > 1 and b in (v[0], v[-1]))
+    with pytest.raises(NotQuiteRight, match="single value"):
+        ex.check_on_grid_edge(lambda v, b: b in (min(v), max(v)))
+
+
+def test_exercise_pooled_size():
+    from adam_edu import nn
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    assert not ex.check_pooled_size(lambda size, window=3, stride=2, pad=1: None)
+    assert ex.check_pooled_size(ex.solution_pooled_size)
+    assert [ex.solution_pooled_size(s) for s in (32, 16, 8, 28, 14, 7)] == [16, 8, 4, 14, 7, 4]
+    # the same sizes as the network's own layer: the paper's CNN on 32×32 ends at 4×4
+    assert nn.CNN(in_shape=(3, 32, 32)).init()["fc1.W"].shape[0] == 128 * 4 * 4
+    with pytest.raises(NotQuiteRight, match=r"\+ 1"):
+        ex.check_pooled_size(lambda s, w=3, st=2, p=1: (s + 2 * p - w) // st)
+    with pytest.raises(NotQuiteRight, match="both"):
+        ex.check_pooled_size(lambda s, w=3, st=2, p=1: (s - w) // st + 1)
+
+
+def test_exercise_fraction_below_eps():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    assert not ex.check_fraction_below_eps(lambda v_hat, eps: None)
+    assert ex.check_fraction_below_eps(ex.solution_fraction_below_eps)
+    assert ex.check_fraction_below_eps(lambda v, eps: float(np.count_nonzero(v < eps**2)) / v.size)
+    with pytest.raises(NotQuiteRight, match="not v̂ itself"):
+        ex.check_fraction_below_eps(lambda v, eps: float(np.mean(v < eps)))
+
+
+def test_exercise_first_step_without_correction():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+    from adam_edu.optimizers import Adam
+
+    assert not ex.check_first_step_without_correction(lambda a, b1, b2: None)
+    assert ex.check_first_step_without_correction(ex.solution_first_step_without_correction)
+
+    def measured(alpha, beta1, beta2):  # the first step of the library's Adam, any gradient
+        opt = Adam(lr=alpha, beta1=beta1, beta2=beta2, eps=0.0, bias_correction=False)
+        params, _ = opt.update(np.array([0.0]), np.array([-0.37]), opt.init(np.array([0.0])))
+        return float(params[0])
+
+    assert ex.check_first_step_without_correction(measured)
+    with pytest.raises(NotQuiteRight, match="with\\* bias correction"):
+        ex.check_first_step_without_correction(lambda a, b1, b2: a)
+    with pytest.raises(NotQuiteRight, match="square root"):
+        ex.check_first_step_without_correction(lambda a, b1, b2: a * (1 - b1) / (1 - b2))
+
+
+def test_exercise_bias_lasts():
+    from adam_edu.exercises import NotQuiteRight
+    from adam_edu.exercises import paper as ex
+
+    def by_counting(beta2, tolerance):
+        t, bias = 0, 1.0
+        while bias > tolerance:
+            t, bias = t + 1, bias * beta2
+        return t
+
+    assert not ex.check_bias_lasts(lambda b, tol: None)
+    assert ex.check_bias_lasts(ex.solution_bias_lasts)
+    assert ex.check_bias_lasts(by_counting)
+    assert ex.solution_bias_lasts(0.9999, 0.01) == 46050  # 19 epochs of the full Figure 4 run (600 steps each)
+    with pytest.raises(NotQuiteRight, match="round up"):
+        ex.check_bias_lasts(lambda b, tol: math.floor(math.log(tol) / math.log(b)))
+    with pytest.raises(NotQuiteRight, match="averaging window"):
+        ex.check_bias_lasts(lambda b, tol: round(1 / (1 - b)))
