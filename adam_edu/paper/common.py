@@ -28,6 +28,7 @@ __all__ = [
     "half_decades",
     "format_hyper",
     "grid_text",
+    "fixed_text",
     "mode_text",
     "results_path",
 ]
@@ -103,6 +104,11 @@ def grid_text(grids: dict[str, dict[str, Sequence[float]]], fixed: dict[str, str
         extra = f" ({fixed[name]})" if fixed and name in fixed else ""
         parts.append(f"{name} {tried}{extra}")
     return "; ".join(parts)
+
+
+def fixed_text(fixed: dict[str, str]) -> str:
+    """The hyper-parameters held fixed, per optimizer: "Adam β1=0.9, β2=0.999; AdaGrad ε=1e-10" (a footer)."""
+    return "; ".join(f"{name} {values}" for name, values in fixed.items())
 
 
 def mode_text(mode: str, complete: bool = True) -> str:

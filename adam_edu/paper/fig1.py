@@ -190,7 +190,7 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
     grids = GRIDS[results.mode]
     footer = (
         f"Grid (a): {common.grid_text(grids['a'])}.   Grid (b): {common.grid_text(grids['b'])}.\n"
-        f"Fixed: {'; '.join(f'{name} {value}' for name, value in FIXED.items())}. Same initialisation (W = 0), "
+        f"Fixed: {common.fixed_text(FIXED)}. Same initialisation (W = 0), "
         f"minibatches and dropout noise for all.   {SELECTION_RULE}.{(' ' + note) if note else ''}"
     )
     fig.text(0.5, -0.01, "\n".join(textwrap.fill(line, 170) for line in footer.split("\n")), ha="center", va="top", fontsize=8)

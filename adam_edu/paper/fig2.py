@@ -86,12 +86,12 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
     ax.set_ylabel("training cost (mean cross-entropy with dropout, log scale)")
     ax.legend(fontsize=8)
     ax.set_title(
-        "\n".join(textwrap.wrap(f"Figure 2(a) (Kingma & Ba, §6.2): {spec['description']}; minibatch 128, constant α, "
+        "\n".join(textwrap.wrap(f"Figure 2(a) (Kingma & Ba, §6.2): {spec['description']}; minibatch {spec['batch_size']}, constant α, "
                                 f"{spec['epochs']} epochs (the paper: 200) — {common.mode_text(results.mode, results.complete())}", 95)),
         fontsize=9,
     )
     footer = (f"Grid: {common.grid_text(GRIDS[results.mode])}. Fixed: "
-              f"{'; '.join(f'{k} {v}' for k, v in FIXED.items())}. Same initialisation, minibatches and dropout masks "
+              f"{common.fixed_text(FIXED)}. Same initialisation, minibatches and dropout masks "
               f"for all. {SELECTION_RULE}.{(' ' + note) if note else ''}")
     fig.text(0.5, -0.01, textwrap.fill(footer, 130), ha="center", va="top", fontsize=7.5)
     fig.tight_layout()

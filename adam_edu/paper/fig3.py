@@ -123,7 +123,7 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
         f"Figure 3 (Kingma & Ba, §6.3): {spec['description']}; minibatch {spec['batch_size']} (the paper: 128), constant α — "
         f"{common.mode_text(results.mode, results.complete())}", 140)), fontsize=10)
     footer = (f"Grid (each with and without dropout): {common.grid_text(GRIDS[results.mode])}. Fixed: "
-              f"{'; '.join(f'{k} {v}' for k, v in FIXED.items())}. Same initialisation and minibatches for all. "
+              f"{common.fixed_text(FIXED)}. Same initialisation and minibatches for all. "
               f"{SELECTION_RULE}.{(' ' + note) if note else ''}")
     fig.text(0.5, -0.01, textwrap.fill(footer, 170), ha="center", va="top", fontsize=8)
     fig.tight_layout()
