@@ -625,7 +625,7 @@ def _run(store: ResultStore, problems, progress, on_run_done) -> Results:
             start = time.perf_counter()
             store.extra(problem.name, "f_star", lambda: significant(problem.optimum(problem), 10))
             store.extra(problem.name, "f_star_seconds", lambda: round(time.perf_counter() - start, 1))
-    runs = run_grid(problems, store, progress=progress, on_run_done=on_run_done)
+    run_grid(problems, store, progress=progress, on_run_done=on_run_done)
     return _results(store.data)
 
 
