@@ -14,10 +14,15 @@ and the results are reported using the best hyper-parameter setting." Here that 
   "training cost"), and optionally the full-data objective at the end of every epoch;
 * ``best`` picks each optimizer's best setting by the stated rule ``SELECTION_RULE``;
 * ``ResultStore`` keeps finished runs in one JSON file, rewritten atomically after every run, so that
-  an interrupted grid search resumes where it stopped (finished runs are never recomputed).
+  an interrupted grid search resumes where it stopped (finished runs are never recomputed);
+* ``run_grid`` trains a grid's runs one after the other, or in ``jobs`` worker processes on one machine,
+  or only the K-th of N disjoint slices of it (``shard=(K, N)``, one job of a cluster's job array);
+  ``merge_results`` puts the slices' files back together.
 
 Nothing is random except through the problem's seed: a run is reproducible to the last bit on one
-machine (BLAS may change the last bits across machines; the notebooks print rounded numbers).
+machine (BLAS may change the last bits across machines; the notebooks print rounded numbers). A run
+depends on nothing but its problem and its setting, so the runs of a grid may be trained in any order,
+in any process: the stored results are the same, run for run.
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ import itertools
 import json
 import math
 import os
+import multiprocessing
 import platform
+import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
@@ -54,7 +63,14 @@ __all__ = [
     "ResultStore",
     "StoredResultsDiffer",
     "Progress",
+    "usable_cores",
+    "check_jobs",
+    "check_shard",
+    "in_shard",
+    "WorkerDied",
     "run_grid",
+    "MergeConflict",
+    "merge_results",
     "Results",
     "protocol",
     "run_experiment",
@@ -363,16 +379,23 @@ def _environment() -> dict:
 class ResultStore:
     """Finished runs in one JSON file, rewritten atomically after each run, so an interrupted run resumes.
 
-    The file holds ``{"figure", "protocol", "runs": {panel: {setting key: curve}}, "extras", "environment"}``.
-    ``protocol`` describes everything the runs depend on (the problems, and the grids); a file whose
+    The file holds ``{"figure", "protocol", "runs": {panel: {setting key: curve}}, "extras", "environment"}``
+    (and ``"shard": [K, N]`` for the K-th of N slices of the grid); each panel's runs are kept in grid order,
+    whatever order they finished in. The store has one writer: the process that opened it (worker
+    processes return their runs to it). ``protocol`` describes everything the runs depend on (the problems, and the grids); a file whose
     problems differ from the ones asked for raises ``StoredResultsDiffer`` unless ``restart=True``
     (which starts from nothing). A changed grid is fine: its settings already stored are reused, and
     the file's protocol becomes the new one. ``path=None`` keeps results in memory only (the notebooks' quick runs).
     """
 
-    def __init__(self, path: Optional[os.PathLike], figure: str, protocol: dict, *, restart: bool = False):
+    def __init__(
+        self, path: Optional[os.PathLike], figure: str, protocol: dict, *, restart: bool = False,
+        shard: Optional[tuple[int, int]] = None,
+    ):
         self.path = None if path is None else Path(path)
         self.data = {"figure": figure, "protocol": protocol, "runs": {}, "extras": {}, "environment": _environment()}
+        if shard is not None:
+            self.data["shard"] = list(check_shard(shard))
         if self.path is not None and self.path.exists() and not restart:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if _without_grids(stored.get("protocol")) != _without_grids(_jsonable(protocol)):
@@ -390,6 +413,7 @@ class ResultStore:
 
     def put(self, panel: str, key: str, curve: dict) -> None:
         self.data["runs"].setdefault(panel, {})[key] = curve
+        self.data["runs"][panel] = _in_grid_order(self.data["runs"][panel], self.data["protocol"], panel)
         self.save()
 
     def extra(self, panel: str, name: str, compute: Callable[[], Any]) -> Any:
@@ -402,18 +426,31 @@ class ResultStore:
 
     def save(self) -> None:
         """Write to a temporary file in the same folder, then rename: the file is whole or not changed."""
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as f:
-                json.dump(self.data, f, ensure_ascii=False, separators=(",", ":"))
-            os.chmod(temporary, 0o644)  # mkstemp makes the file private; results are for everyone to read
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        if self.path is not None:
+            write_json_atomically(self.path, self.data)
+
+
+def write_json_atomically(path: Path, data: dict) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it: a reader (or a crash) sees the old
+    file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        os.chmod(temporary, 0o644)  # mkstemp makes the file private; results are for everyone to read
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _in_grid_order(runs: dict, protocol: Any, panel: str) -> dict:
+    """A panel's stored runs in the order of its grid (runs off the grid last): the file does not depend on
+    the order in which parallel workers finished."""
+    grid_keys = protocol.get("panels", {}).get(panel, {}).get("grid", []) if isinstance(protocol, dict) else []
+    position = {key: i for i, key in enumerate(grid_keys)}
+    return dict(sorted(runs.items(), key=lambda item: position.get(item[0], len(position))))
 
 
 def _without_grids(protocol: Any) -> Any:
@@ -435,36 +472,84 @@ def _jsonable(value: Any) -> Any:
 
 
 class Progress:
-    """A progress bar over epochs (tqdm if installed, else one printed line per finished run); or silent."""
+    """A progress bar over epochs, or over finished runs (``unit="run"``: parallel workers report whole runs);
+    tqdm if installed, else one printed line per finished run; or silent."""
 
-    def __init__(self, total_epochs: int, enabled: bool, description: str = ""):
-        self.enabled, self.done, self.total = enabled, 0, total_epochs
+    def __init__(self, total: int, enabled: bool, description: str = "", unit: str = "epoch"):
+        self.enabled, self.done, self.total, self.unit = enabled, 0, total, unit
         self.bar = None
         if enabled:
             try:
                 from tqdm.auto import tqdm
             except ImportError:
-                print(f"{description}: {total_epochs} epochs to train (install tqdm for a progress bar)", flush=True)
+                print(f"{description}: {total} {unit}s to train (install tqdm for a progress bar)", flush=True)
             else:
-                self.bar = tqdm(total=total_epochs, desc=description, unit="epoch", dynamic_ncols=True)
+                self.bar = tqdm(total=total, desc=description, unit=unit, dynamic_ncols=True)
 
     def run_started(self, key: str) -> None:
         if self.bar is not None:
             self.bar.set_postfix_str(key, refresh=True)
 
-    def advance(self, epochs: int = 1) -> None:
-        self.done += epochs
+    def advance(self, steps: int = 1) -> None:
+        self.done += steps
         if self.bar is not None:
-            self.bar.update(epochs)
+            self.bar.update(steps)
 
     def run_finished(self, key: str, curve: dict, skipped: bool = False) -> None:
         if self.enabled and self.bar is None:
             what = "already stored" if skipped else f"final cost {final_cost(curve):.4g} ({curve['seconds']:.0f} s)"
-            print(f"[{self.done}/{self.total} epochs] {key}: {what}", flush=True)
+            print(f"[{self.done}/{self.total} {self.unit}s] {key}: {what}", flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Running a grid: in this process, in worker processes, or one slice of it
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a batch job's allocation): ``--jobs``' default."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def check_jobs(jobs: int) -> int:
+    """``jobs``, checked: the number of worker processes, a whole number ≥ 1."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number ≥ 1, got {jobs!r}")
+    return jobs
+
+
+def check_shard(shard: Sequence[int]) -> tuple[int, int]:
+    """``shard = (K, N)``, checked: the K-th of N slices of a grid, 1 ≤ K ≤ N."""
+    try:
+        k, n = (int(part) for part in shard)
+    except (TypeError, ValueError):
+        raise ValueError(f"shard must be (K, N), two whole numbers with 1 ≤ K ≤ N, got {shard!r}") from None
+    if n < 1 or not 1 <= k <= n:
+        raise ValueError(f"shard must be K/N with 1 ≤ K ≤ N, got {k}/{n}")
+    return k, n
+
+
+def in_shard(index: int, shard: Optional[tuple[int, int]]) -> bool:
+    """Whether the run of position ``index`` (0, 1, … over every panel's grid in order) is in slice K of N:
+    run i goes to slice i mod N + 1, so the slices are disjoint, cover the grid, and mix cheap and dear runs."""
+    return shard is None or index % shard[1] == shard[0] - 1
+
+
+class WorkerDied(RuntimeError):
+    """Worker processes died again and again (killed, or out of memory) without finishing a run."""
+
+
+def _stored_curve(problem: Problem, setting: Setting, on_epoch: Optional[Callable[[int], None]] = None) -> dict:
+    """One run, as the store keeps it: its learning curve, and the setting it was trained with."""
+    curve = train(problem, setting, on_epoch=on_epoch)
+    curve["setting"] = {"optimizer": setting.optimizer, "hyper": setting.params, "variant": setting.variant}
+    return curve
 
 
 def run_grid(
@@ -473,35 +558,233 @@ def run_grid(
     *,
     progress: bool = False,
     on_run_done: Optional[Callable[[str, str, dict], None]] = None,
+    jobs: int = 1,
+    make_problems: Optional[Callable[[], Sequence[tuple[Problem, Sequence[Setting]]]]] = None,
+    shard: Optional[tuple[int, int]] = None,
 ) -> dict[str, list[Run]]:
     """Train every setting of every problem, skipping those ``store`` already holds; return the runs per panel.
 
     Each finished run is written to the store at once, then ``on_run_done(panel, key, curve)`` is called
     (a test uses it to interrupt a grid search deliberately).
+
+    ``jobs > 1`` trains the runs in that many worker processes, with one BLAS thread each; they rebuild the
+    problems by calling ``make_problems()`` (a ``Problem`` holds closures, which cannot be sent to another
+    process: ``make_problems`` is a picklable function such as ``functools.partial(fig1.problems, "full")``).
+    A worker returns its run to this process, the store's only writer. If a worker dies (killed, out of
+    memory), the runs in progress are lost, not stored, and trained again in a new pool.
+    ``shard=(K, N)`` trains only the K-th of N disjoint slices of the grid (``in_shard``).
     """
-    total = sum(problem.epochs * len(settings) for problem, settings in problems)
-    bar = Progress(total, progress, store.data["figure"])
-    runs: dict[str, list[Run]] = {}
-    try:
-        for problem, settings in problems:
-            for setting in settings:
+    jobs = check_jobs(jobs)
+    shard = None if shard is None else check_shard(shard)
+    every_run = [(problem, setting) for problem, settings in problems for setting in settings]
+    mine = [run for index, run in enumerate(every_run) if in_shard(index, shard)]
+    todo = [(problem, setting) for problem, setting in mine if store.get(problem.name, setting.key) is None]
+    description = store.data["figure"] + ("" if shard is None else f" shard {shard[0]}/{shard[1]}")
+    if jobs > 1 and len(todo) > 1:
+        if make_problems is None:
+            raise ValueError("jobs > 1 needs make_problems, a picklable function that rebuilds the problems in a worker")
+        bar = Progress(len(mine), progress, description, unit="run")
+        bar.advance(len(mine) - len(todo))
+        try:
+            _train_in_workers(todo, store, min(jobs, len(todo)), make_problems, bar, on_run_done)
+        finally:
+            bar.close()
+    else:
+        bar = Progress(sum(problem.epochs for problem, _ in mine), progress, description)
+        try:
+            for problem, setting in mine:
                 curve = store.get(problem.name, setting.key)
                 if curve is not None:
                     bar.advance(problem.epochs)
                     bar.run_finished(setting.key, curve, skipped=True)
-                else:
-                    bar.run_started(f"{problem.name}: {setting.key}")
-                    curve = train(problem, setting, on_epoch=lambda epoch: bar.advance())
-                    curve["setting"] = {"optimizer": setting.optimizer, "hyper": setting.params, "variant": setting.variant}
-                    bar.advance(problem.epochs - len(curve["cost"]))  # the epochs a diverged run did not take
-                    store.put(problem.name, setting.key, curve)
-                    bar.run_finished(setting.key, curve)
-                    if on_run_done is not None:
-                        on_run_done(problem.name, setting.key, curve)
-                runs.setdefault(problem.name, []).append(Run(setting, curve))
-    finally:
-        bar.close()
+                    continue
+                bar.run_started(f"{problem.name}: {setting.key}")
+                curve = _stored_curve(problem, setting, on_epoch=lambda epoch: bar.advance())
+                bar.advance(problem.epochs - len(curve["cost"]))  # the epochs a diverged run did not take
+                store.put(problem.name, setting.key, curve)
+                bar.run_finished(setting.key, curve)
+                if on_run_done is not None:
+                    on_run_done(problem.name, setting.key, curve)
+        finally:
+            bar.close()
+    runs: dict[str, list[Run]] = {}
+    for problem, setting in mine:
+        runs.setdefault(problem.name, []).append(Run(setting, store.get(problem.name, setting.key)))
     return runs
+
+
+# Environment variables read by the BLAS libraries when they load: a worker process starts with them
+_ONE_BLAS_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+_RETRIES = 3  # pools in a row that may break before any run finishes
+
+
+@contextlib.contextmanager
+def _environment_for_workers(variables: Mapping[str, str]):
+    """Set environment variables for the processes started inside the block; restore them after."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _worker_pool(workers: int, make_problems: Callable) -> ProcessPoolExecutor:
+    """Worker processes started afresh ("spawn": no copy of this process's threads or BLAS state), each
+    rebuilding the problems once, with one BLAS thread (the environment is set by the caller)."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(make_problems,)
+    )
+
+
+def _stop_pool(pool: ProcessPoolExecutor, finished: bool) -> None:
+    """Shut the pool down; after an error or Ctrl-C, stop the runs in progress too (nobody would store them)."""
+    if not finished:
+        terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _train_in_workers(todo, store: ResultStore, workers: int, make_problems: Callable, bar: Progress, on_run_done) -> None:
+    """Train ``todo`` in a pool of worker processes; store each run as it comes back (in this process only)."""
+    remaining = {(problem.name, setting.key): _jsonable(problem.summary()) for problem, setting in todo}
+    broken = 0
+    with _environment_for_workers(_ONE_BLAS_THREAD):
+        while remaining:
+            pool = _worker_pool(min(workers, len(remaining)), make_problems)
+            finished = False
+            try:
+                futures = {pool.submit(_train_in_worker, panel, key, summary): (panel, key)
+                           for (panel, key), summary in remaining.items()}
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        panel, key = futures[future]
+                        curve = future.result()  # BrokenProcessPool if a worker died
+                        store.put(panel, key, curve)
+                        del remaining[(panel, key)]
+                        broken = 0
+                        bar.run_started(f"{panel}: {key}")
+                        bar.advance()
+                        bar.run_finished(key, curve)
+                        if on_run_done is not None:
+                            on_run_done(panel, key, curve)
+                finished = True
+            except BrokenProcessPool as error:
+                broken += 1
+                if broken >= _RETRIES:
+                    raise WorkerDied(
+                        f"worker processes died {broken} times in a row before finishing a run (killed? out of memory?); "
+                        f"{len(remaining)} runs are not finished. The finished ones are stored: run the same command "
+                        "again to resume, with fewer --jobs if memory is short"
+                    ) from error
+                print(f"\n{store.data['figure']}: a worker process died (killed? out of memory?); its run is not stored. "
+                      f"Starting new workers for the {len(remaining)} runs left.", file=sys.stderr, flush=True)
+            finally:
+                _stop_pool(pool, finished)
+
+
+_WORKER: dict[str, Any] = {}  # in a worker process: its make_problems, and the problems it made
+
+
+def _start_worker(make_problems: Callable) -> None:
+    """A worker's initializer: remember how to build the problems; one BLAS thread (if threadpoolctl is
+    installed, also for a BLAS that did not read the environment)."""
+    _WORKER["make_problems"] = make_problems
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    _WORKER["blas_limit"] = threadpool_limits(limits=1, user_api="blas")  # kept: the limit lasts while it lives
+
+
+def _train_in_worker(panel: str, key: str, summary: dict) -> dict:
+    """In a worker process: train one run of the problems ``make_problems`` builds (once per worker)."""
+    if "problems" not in _WORKER:
+        _WORKER["problems"] = {
+            problem.name: (problem, {setting.key: setting for setting in settings})
+            for problem, settings in _WORKER["make_problems"]()
+        }
+    problem, settings = _WORKER["problems"].get(panel, (None, {}))
+    if problem is None or key not in settings or _jsonable(problem.summary()) != summary:
+        raise RuntimeError(
+            f"a worker process rebuilt other problems than the main process has (panel {panel!r}, run {key!r}): "
+            "make_problems must build the same problems (were they changed at run time, e.g. by a test's monkeypatch?)"
+        )
+    return _stored_curve(problem, settings[key])
+
+
+def _blas_threads_here() -> list[int]:
+    """The thread count of each BLAS library loaded in this process (a test asks a worker)."""
+    from threadpoolctl import threadpool_info
+
+    return [library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging the results of the slices of a grid (a job array's shards)
+
+
+class MergeConflict(ValueError):
+    """Results files that cannot be merged: other experiments, or one run with two different results."""
+
+
+def _without_timing(record: Any) -> Any:
+    """A run or an extra without its wall times, which differ from one session to the next."""
+    if isinstance(record, dict):
+        return {k: v for k, v in record.items() if k != "seconds"}
+    return record
+
+
+def merge_results(paths: Sequence[os.PathLike]) -> dict:
+    """The runs of several results files of one experiment, in one (e.g. the N shards of a job array).
+
+    Every file must describe the same figure and protocol (data, epochs, grid); a run found in two files
+    must have the same results in both (its wall time aside), or ``MergeConflict`` is raised rather than
+    choosing one. Returns the merged data, as ``ResultStore`` writes it (runs in grid order, no ``shard``);
+    a grid that the files do not cover is incomplete, and resumes like any interrupted run.
+    """
+    if not paths:
+        raise ValueError("paths must name at least one results file, got none")
+    files = [(Path(path), json.loads(Path(path).read_text(encoding="utf-8"))) for path in paths]
+    first_path, first = files[0]
+    merged = {"figure": first["figure"], "protocol": first["protocol"], "runs": {}, "extras": {},
+              "environment": first.get("environment")}
+    came_from: dict[tuple[str, str, str], Path] = {}
+    for path, data in files:
+        if data.get("figure") != first["figure"] or data.get("protocol") != first["protocol"]:
+            raise MergeConflict(
+                f"{path} and {first_path} describe different experiments (figure, data, epochs or grid differ): "
+                "only the results of one command line (its --length, --epochs, --dataset) can be merged"
+            )
+        for section in ("runs", "extras"):
+            for panel, records in data.get(section, {}).items():
+                kept = merged[section].setdefault(panel, {})
+                for key, record in records.items():
+                    if key not in kept:
+                        kept[key], came_from[section, panel, key] = record, path
+                    elif not key.endswith("_seconds") and _without_timing(kept[key]) != _without_timing(record):
+                        raise MergeConflict(
+                            f"{'run' if section == 'runs' else section[:-1]} {key!r} of panel {panel!r} differs between "
+                            f"{came_from[section, panel, key]} and {path}; refusing to choose one: remove the wrong file "
+                            "(made with another version of adam_edu or NumPy?), or train the run again"
+                        )
+        if data.get("environment") != merged["environment"]:
+            merged["environment"] = [merged["environment"]] if isinstance(merged["environment"], dict) else merged["environment"]
+            if data.get("environment") not in merged["environment"]:
+                merged["environment"].append(data.get("environment"))
+    for panel in merged["runs"]:
+        merged["runs"][panel] = _in_grid_order(merged["runs"][panel], merged["protocol"], panel)
+    return merged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -593,16 +876,20 @@ def run_experiment(
     restart: bool = False,
     progress: bool = False,
     on_run_done: Optional[Callable[[str, str, dict], None]] = None,
+    jobs: int = 1,
+    make_problems: Optional[Callable[[], Sequence[tuple[Problem, Sequence[Setting]]]]] = None,
+    shard: Optional[tuple[int, int]] = None,
 ) -> Results:
     """Run (or resume from ``path``) every grid of a figure; extras such as f* are computed once and stored.
 
     Quick mode runs with one BLAS thread: its matrices are small, so a second thread only adds waiting (on
     a loaded 2-core machine, a lot of it), and one thread gives the same last bits on every run.
+    ``jobs``, ``make_problems`` and ``shard``: see ``run_grid``. Of the N shards, the first computes the extras.
     """
     description = protocol(mode, dataset, problems)
-    store = ResultStore(path, figure, description, restart=restart)
+    store = ResultStore(path, figure, description, restart=restart, shard=shard)
     with _blas_threads(1 if mode == "quick" else None):
-        return _run(store, problems, progress, on_run_done)
+        return _run(store, problems, progress, on_run_done, jobs, make_problems, shard)
 
 
 @contextlib.contextmanager
@@ -619,13 +906,14 @@ def _blas_threads(limit: Optional[int]):
         yield
 
 
-def _run(store: ResultStore, problems, progress, on_run_done) -> Results:
+def _run(store: ResultStore, problems, progress, on_run_done, jobs=1, make_problems=None, shard=None) -> Results:
     for problem, _ in problems:
-        if problem.optimum is not None:
+        if problem.optimum is not None and (shard is None or shard[0] == 1):
             start = time.perf_counter()
             store.extra(problem.name, "f_star", lambda: significant(problem.optimum(problem), 10))
             store.extra(problem.name, "f_star_seconds", lambda: round(time.perf_counter() - start, 1))
-    run_grid(problems, store, progress=progress, on_run_done=on_run_done)
+    run_grid(problems, store, progress=progress, on_run_done=on_run_done, jobs=jobs, make_problems=make_problems,
+             shard=shard)
     return _results(store.data)
 
 
