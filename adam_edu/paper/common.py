@@ -3,6 +3,7 @@
 Two modes, one code path: ``quick`` trains on scikit-learn's 8×8 digits (and a small synthetic
 bag-of-words) at scaled-down sizes, in seconds, in float64; ``full`` trains at (or near) the paper's
 sizes on Fashion-MNIST (or MNIST where its files are present), in float32, from the command line.
+Where full mode trains for fewer epochs than the paper, ``length="paper"`` (or ``epochs=``) asks for more.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from adam_edu.plots import FIGURES
 __all__ = [
     "MODES",
     "DATASETS",
+    "LENGTHS",
     "DATASET_TITLES",
     "PAPER_FIGURES",
     "check_mode",
+    "at_length",
     "dataset_title",
     "dtype",
     "images",
@@ -35,6 +38,7 @@ __all__ = [
 
 MODES = ("quick", "full")
 DATASETS = ("fashion", "mnist")  # full mode; quick mode always uses the digits
+LENGTHS = ("default", "paper")  # the epochs of the mode's sizes, or the paper's (full mode)
 DATASET_TITLES = {"digits": "digits", "fashion": "Fashion-MNIST", "mnist": "MNIST"}
 PAPER_FIGURES = FIGURES / "paper"  # the stored full-mode results: JSON and PNG
 if not PAPER_FIGURES.is_dir() and (Path.cwd().parent / "figures" / "paper").is_dir():
@@ -52,6 +56,25 @@ def check_mode(mode: str, dataset: str) -> str:
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)} in full mode, got {dataset!r}")
     return dataset
+
+
+def at_length(
+    sizes: dict, paper_length: dict, mode: str, length: str = "default", epochs: int | None = None,
+    epoch_keys: Sequence[str] | None = None,
+) -> dict:
+    """A figure's ``sizes`` with the epochs asked for: the mode's own (``length="default"``), the paper's
+    (``"paper"``, full mode only: ``paper_length``, e.g. ``{"epochs": 200}``), or ``epochs`` for each of
+    ``epoch_keys`` (by default, the keys of ``paper_length``)."""
+    if length not in LENGTHS:
+        raise ValueError(f"length must be one of {', '.join(LENGTHS)}, got {length!r}")
+    if length == "paper" and mode != "full":
+        raise ValueError(f"length 'paper' is for full mode, got mode {mode!r}")
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
+        raise ValueError(f"epochs must be a whole number ≥ 1, got {epochs!r}")
+    sizes = {**sizes, **(paper_length if length == "paper" else {})}
+    if epochs is not None:
+        sizes.update(dict.fromkeys(paper_length if epoch_keys is None else epoch_keys, epochs))
+    return sizes
 
 
 def dataset_title(dataset: str) -> str:
@@ -119,7 +142,18 @@ def mode_text(mode: str, complete: bool = True) -> str:
     return text
 
 
-def results_path(figure: str, mode: str, dataset: str, out: Path | None = None) -> Path:
-    """Where a figure's results go: ``figures/paper/fig1_fashion.json`` (quick: ``fig1_quick.json``)."""
+def results_path(
+    figure: str, mode: str, dataset: str, out: Path | None = None, *, length: str = "default",
+    epochs: int | None = None, shard: tuple[int, int] | None = None,
+) -> Path:
+    """Where a figure's results go: ``figures/paper/fig1_fashion.json`` (quick: ``fig1_quick.json``); at
+    another length ``fig2_fashion_paper-length.json`` or ``fig2_fashion_50-epochs.json``; the K-th of N
+    shards ``fig2_fashion.shard-K-of-N.json`` (``python -m adam_edu.paper merge`` joins them)."""
     name = f"{figure}_quick" if mode == "quick" else f"{figure}_{dataset}"
+    if epochs is not None:
+        name += f"_{epochs}-epochs"
+    elif length != "default":
+        name += f"_{length}-length"
+    if shard is not None:
+        name += f".shard-{shard[0]}-of-{shard[1]}"
     return Path(out or PAPER_FIGURES) / f"{name}.json"

@@ -22,13 +22,14 @@ from adam_edu.paper import common
 from adam_edu.paper.training import SELECTION_RULE, Problem, Results, Setting, grid, on_grid_edge
 from adam_edu.plots import color
 
-__all__ = ["FIGURE", "SIZES", "GRIDS", "FIXED", "problems", "draw"]
+__all__ = ["FIGURE", "SIZES", "PAPER_LENGTH", "GRIDS", "FIXED", "problems", "draw"]
 
 FIGURE = "fig2"
 SIZES = {
     "quick": {"epochs": 50, "hidden": (100, 100)},
     "full": {"epochs": 15, "hidden": (1000, 1000)},
 }
+PAPER_LENGTH = {"epochs": 200}  # §6.2 (length="paper")
 GRIDS = {  # per mode and optimizer: half-decade step sizes around the optimizer's usual range
     "quick": {
         "Adam": {"lr": common.half_decades(1e-3, 1e-2)},
@@ -58,10 +59,12 @@ def _images(mode: str, dataset: str):
     return load
 
 
-def problems(mode: str = "quick", dataset: str = "fashion") -> list[tuple[Problem, list[Setting]]]:
-    """The MLP with dropout, and its grid."""
+def problems(
+    mode: str = "quick", dataset: str = "fashion", *, length: str = "default", epochs: int | None = None
+) -> list[tuple[Problem, list[Setting]]]:
+    """The MLP with dropout, and its grid; ``length="paper"``: 200 epochs (full mode), or ``epochs``."""
     dataset = common.check_mode(mode, dataset)
-    sizes = SIZES[mode]
+    sizes = common.at_length(SIZES[mode], PAPER_LENGTH, mode, length, epochs)
     n_in = 64 if dataset == "digits" else 784
     widths = "-".join(str(w) for w in (n_in, *sizes["hidden"], 10))
     n = "1,797" if dataset == "digits" else "60,000"
@@ -87,7 +90,7 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
     ax.legend(fontsize=8)
     ax.set_title(
         "\n".join(textwrap.wrap(f"Figure 2(a) (Kingma & Ba, §6.2): {spec['description']}; minibatch {spec['batch_size']}, constant α, "
-                                f"{spec['epochs']} epochs (the paper: 200) — {common.mode_text(results.mode, results.complete())}", 95)),
+                                f"{spec['epochs']} epochs{'' if spec['epochs'] == 200 else ' (the paper: 200)'} — {common.mode_text(results.mode, results.complete())}", 95)),
         fontsize=9,
     )
     footer = (f"Grid: {common.grid_text(GRIDS[results.mode])}. Fixed: "

@@ -29,7 +29,7 @@ from adam_edu.paper import common
 from adam_edu.paper.training import SELECTION_RULE, Problem, Results, Setting, grid, on_grid_edge
 from adam_edu.plots import color
 
-__all__ = ["FIGURE", "SIZES", "GRIDS", "VARIANTS", "problems", "draw"]
+__all__ = ["FIGURE", "SIZES", "PAPER_LENGTH", "GRIDS", "VARIANTS", "problems", "draw"]
 
 FIGURE = "fig3"
 VARIANTS = ("no dropout", "dropout")
@@ -40,6 +40,7 @@ SIZES = {
     "quick": {"epochs": 20, "images": 1_000, "channels": (8, 16), "hidden": 32, "kernel": 3, "batch": 32},
     "full": {"epochs": 45, "images": 5_000, "channels": (8, 8, 16), "hidden": 128, "kernel": 5, "batch": 128},
 }
+PAPER_LENGTH = {"epochs": 45}  # §6.3; full mode's already (length="paper")
 EARLY_EPOCHS = 3
 GRIDS = {  # per mode and optimizer (each with and without dropout)
     "quick": {
@@ -74,10 +75,12 @@ def _cnn(in_shape, sizes):
     return model
 
 
-def problems(mode: str = "quick", dataset: str = "fashion") -> list[tuple[Problem, list[Setting]]]:
+def problems(
+    mode: str = "quick", dataset: str = "fashion", *, length: str = "default", epochs: int | None = None
+) -> list[tuple[Problem, list[Setting]]]:
     """The CNN, one problem whose grid has every optimizer with and without dropout."""
     dataset = common.check_mode(mode, dataset)
-    sizes = SIZES[mode]
+    sizes = common.at_length(SIZES[mode], PAPER_LENGTH, mode, length, epochs)
     side = 8 if dataset == "digits" else 28
     count = sizes["images"] or 60_000
     k = sizes["kernel"]

@@ -30,7 +30,7 @@ from adam_edu.paper import common
 from adam_edu.paper.training import Problem, Results, Setting, grid
 from adam_edu.plots import color
 
-__all__ = ["FIGURE", "BETA1S", "BETA2S", "LOG10_LRS", "SIZES", "problems", "loss_table", "draw", "step_ratio",
+__all__ = ["FIGURE", "BETA1S", "BETA2S", "LOG10_LRS", "SIZES", "PAPER_LENGTH", "problems", "loss_table", "draw", "step_ratio",
            "draw_step_ratio"]
 
 FIGURE = "fig4"
@@ -44,6 +44,7 @@ SIZES = {
     "quick": {"short": 2, "long": 20, "hidden": 50, "latent": 5, "batch": 100},
     "full": {"short": 1, "long": 4, "hidden": 500, "latent": 50, "batch": 100},
 }
+PAPER_LENGTH = {"short": 10, "long": 100}  # length="paper"
 
 
 def _images(mode: str, dataset: str):
@@ -53,10 +54,15 @@ def _images(mode: str, dataset: str):
     return load
 
 
-def problems(mode: str = "quick", dataset: str = "fashion") -> list[tuple[Problem, list[Setting]]]:
-    """One problem, the VAE; its grid: 2 variants × 2 β1 × 3 β2 × 5 α = 60 runs."""
+def problems(
+    mode: str = "quick", dataset: str = "fashion", *, length: str = "default", epochs: int | None = None
+) -> list[tuple[Problem, list[Setting]]]:
+    """One problem, the VAE; its grid: 2 variants × 2 β1 × 3 β2 × 5 α = 60 runs.
+
+    ``length="paper"``: the paper's horizons, 10 and 100 epochs (full mode); ``epochs`` sets the long one."""
     dataset = common.check_mode(mode, dataset)
-    sizes = SIZES[mode]
+    sizes = common.at_length(SIZES[mode], PAPER_LENGTH, mode, length, epochs, epoch_keys=("long",))
+    sizes["short"] = min(sizes["short"], sizes["long"])
     n_in = 64 if dataset == "digits" else 784
     n = "1,797" if dataset == "digits" else "60,000"
     vae = Problem(
