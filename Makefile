@@ -9,19 +9,62 @@ READY  := $(VENV)/.installed
 # browser tests on their own (each starts servers and kernels: they get the cores to themselves).
 PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile \
 	--ignore=tests/test_browser.py
-BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py -p no:nbval
+BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py tests/test_first_run.py -p no:nbval
 
-.PHONY: lab test unit notebooks benchmarks clean lite screenshots paper
+# The servers of `make lab` and `make app`. PORT (default 8888 for lab, 8866 for app) and IP (default
+# 127.0.0.1: this machine only) can be given on the command line: `make lab PORT=8890`, and on a classroom
+# server `make lab IP=0.0.0.0` (every interface; JupyterLab keeps its token). NO_BROWSER=1 prints the URL
+# and opens no browser (a server, a container, an SSH session).
+PORT       ?=
+IP         ?= 127.0.0.1
+NO_BROWSER ?=
+# A port that was asked for is used or the server stops; the default moves on to the next free port.
+PORT_RETRIES = $(if $(PORT),0,50)
+NOTEBOOK   ?=
+
+# The JupyterLite build has an environment of its own: its JupyterLab extension (the Pyodide kernel)
+# breaks the JupyterLab of `make lab` (a console error on every page load).
+LITE_VENV   := .venv-lite
+LITE_READY  := $(LITE_VENV)/.installed
+LITE_OUTPUT ?= _output
+
+.PHONY: lab app test unit notebooks benchmarks clean lite screenshots paper
+
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "adam_edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
 
 $(READY): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "adam_edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
+	$(CHECK_PYTHON)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# environments made before requirements-lite.txt existed: the Pyodide kernel's extension breaks JupyterLab
+	@$(BIN)/python -m pip uninstall --quiet --yes jupyterlite-pyodide-kernel jupyterlite-core >/dev/null 2>&1 || true
 	touch $(READY)
 
-lab: $(READY)                       ## open the collection in JupyterLab
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+$(LITE_READY): requirements-lite.txt
+	$(CHECK_PYTHON)
+	test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet -r requirements-lite.txt
+	touch $(LITE_READY)
+
+# Checks what was given for PORT, then runs the server's command (after exec: Ctrl-C reaches the server).
+# JupyterLab refuses to run as root (a container, a cloud VM, a classroom image) unless told --allow-root.
+SERVE = @case '$(PORT)' in *[!0-9]*) bad=1;; esac; \
+	if [ -n "$$bad" ] || { [ -n '$(PORT)' ] && { [ '$(PORT)' -lt 1 ] || [ '$(PORT)' -gt 65535 ]; }; }; then \
+		echo "make $@: PORT must be a whole number from 1 to 65535, got '$(PORT)'" >&2; exit 2; fi; \
+	if [ -z '$(IP)' ]; then echo "make $@: IP must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0" >&2; exit 2; fi; \
+	if [ "$$(id -u)" = 0 ]; then allow_root=--allow-root; \
+		[ $@ = lab ] && echo "make lab: you are root, so JupyterLab runs with --allow-root"; fi; \
+	set -x; exec
+
+lab: $(READY)                       ## open the collection in JupyterLab (PORT=, IP=, NO_BROWSER=1)
+	$(SERVE) $(BIN)/jupyter-lab $$allow_root --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_start_here.ipynb --ip=$(IP) --port=$(or $(PORT),8888) \
+		--ServerApp.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
+
+app: $(READY)                       ## the notebooks as Voilà apps (NOTEBOOK=04_update_rule for one; PORT=, IP=, NO_BROWSER=1)
+	$(SERVE) $(BIN)/voila $(if $(NOTEBOOK),notebooks/$(NOTEBOOK:.ipynb=).ipynb,notebooks/) --Voila.ip=$(IP) \
+		--port=$(or $(PORT),8866) --Voila.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
 
 test: $(READY)                      ## the whole test suite: unit tests, every notebook, the browser
 	$(PYTEST)
@@ -30,8 +73,8 @@ test: $(READY)                      ## the whole test suite: unit tests, every n
 unit: $(READY)                      ## unit tests only (fast: no notebooks, no browser)
 	$(BIN)/python -m pytest tests -p no:nbval -q --ignore=tests/test_browser.py --ignore=tests/test_lite.py
 
-lite: $(READY)                      ## the JupyterLite site in _output/ (static files, Python in the browser)
-	$(BIN)/python tools/build_lite.py --output-dir _output
+lite: $(LITE_READY)                 ## the JupyterLite site in _output/ (static files, Python in the browser; LITE_OUTPUT=)
+	$(LITE_VENV)/bin/python tools/build_lite.py --output-dir $(LITE_OUTPUT)
 
 screenshots: $(READY)               ## retake figures/screenshot_*.png (headless Chromium, Voilà)
 	ADAM_EDU_SCREENSHOTS=1 ADAM_EDU_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/test_browser.py -p no:nbval -q -k voila
@@ -46,4 +89,4 @@ benchmarks: $(READY)                ## speed tables, each with its reference mea
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache _output
+	rm -rf $(VENV) $(LITE_VENV) .pytest_cache _output
