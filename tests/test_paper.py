@@ -216,7 +216,8 @@ def test_command_line_quick_run_writes_json_and_png(tmp_path, monkeypatch, capsy
                                                 "bow_features": 500})
     monkeypatch.setitem(fig1.GRIDS, "quick", {"a": {name: {"lr": [0.1]} for name in ("Adam", "AdaGrad", "Nesterov")},
                                               "b": {name: {"lr": [0.1]} for name in ("Adam", "AdaGrad", "RMSProp", "Nesterov")}})
-    assert cli.main(["fig1", "--quick", "--out", str(tmp_path), "--no-progress"]) == 0
+    # --jobs 1: worker processes would rebuild fig1's problems without the monkeypatched sizes
+    assert cli.main(["fig1", "--quick", "--jobs", "1", "--out", str(tmp_path), "--no-progress"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig1_quick.json", "fig1_quick.png"]
     out = capsys.readouterr().out
     assert "fig1: 7 runs" in out and "1. (a) Adam yields similar convergence" in out

@@ -1,40 +1,114 @@
 r"""The command line: run a figure's experiments in full mode, store the curves and the figure.
 
-    python -m adam_edu.paper fig1                      # Fashion-MNIST, the default
+    python -m adam_edu.paper fig1                      # Fashion-MNIST, the default, on every core
     python -m adam_edu.paper fig2 --dataset mnist      # MNIST, where its files are (or --download)
     python -m adam_edu.paper all                       # the four figures, one after the other
     python -m adam_edu.paper fig4 --quick              # the notebooks' quick run, stored too
+    python -m adam_edu.paper fig2 --length paper       # the paper's 200 epochs (fig2_fashion_paper-length.json)
+    python -m adam_edu.paper fig2 --shard 3/8          # the 3rd of 8 slices of the grid (a job array's task)
+    python -m adam_edu.paper merge figures/paper/fig2_fashion.shard-*-of-8.json   # the 8 slices in one file
 
-Writes ``figures/paper/fig1_fashion.json`` after every finished run (atomically), so that an
-interrupted run (Ctrl-C, a reboot) resumes where it stopped when the same command is given again:
-finished runs are not recomputed. ``--restart`` discards stored results. When every run has
-finished, draws ``figures/paper/fig1_fashion.png`` and prints the claims table.
-Set ``OPENBLAS_NUM_THREADS=1`` on a shared 2-core machine: the networks here are small enough that
-one BLAS thread is as fast, and it leaves the other core free.
+A figure's runs are independent: ``--jobs N`` trains them in N worker processes (default: every usable
+core), each with one BLAS thread; the results are the same, run for run, whatever N is. Writes
+``figures/paper/fig1_fashion.json`` after every finished run (atomically; this process is its only
+writer), so that an interrupted run (Ctrl-C, a reboot, a killed worker) resumes where it stopped when the
+same command is given again: finished runs are not recomputed. ``--restart`` discards stored results.
+When every run has finished, draws ``figures/paper/fig1_fashion.png`` and prints the claims table.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import json
+import re
 import sys
 import time
 from pathlib import Path
 
 from adam_edu import paper
 from adam_edu.data import DataNotFoundError
-from adam_edu.paper import claims, common
-from adam_edu.paper.training import StoredResultsDiffer
+from adam_edu.paper import claims, common, training
+from adam_edu.paper.training import MergeConflict, StoredResultsDiffer, WorkerDied
+
+
+def _whole_number(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number ≥ 1, got {text!r}")
+        return value
+    return parse
+
+
+def _shard(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"--shard must be K/N (the K-th of N slices, 1 ≤ K ≤ N), got {text!r}")
+    try:
+        return training.check_shard((int(match[1]), int(match[2])))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard must be K/N with 1 ≤ K ≤ N, got {text!r}") from None
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def time_estimate(figure: str, dataset: str, problems, jobs: int, shard: tuple[int, int] | None) -> str:
+    """How long a run takes here, from the seconds per epoch of the stored full-mode run of the figure
+    (timed on the machine that made it), and the whole figure (or shard) with ``jobs`` workers."""
+    reference = common.results_path(figure, "full", dataset)
+    try:
+        stored = json.loads(reference.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{figure}: no stored full-mode run ({reference}) to tell how long a run takes here"
+    parts, total, count = [], 0.0, 0
+    every_run = [(problem, setting) for problem, settings in problems for setting in settings]
+    for problem, _ in problems:
+        curves = [c for c in stored.get("runs", {}).get(problem.name, {}).values() if c.get("cost")]
+        epochs = sum(len(c["cost"]) for c in curves)
+        if not epochs:
+            return f"{figure}: the stored run {reference} has no finished epoch of panel {problem.name!r} to time"
+        per_run = sum(c["seconds"] for c in curves) / epochs * problem.epochs
+        mine = sum(1 for index, (p, _) in enumerate(every_run) if p is problem and training.in_shard(index, shard))
+        total, count = total + per_run * mine, count + mine
+        parts.append(f"({problem.name}) {problem.epochs} epochs: about {_duration(per_run)} per run")
+    slice_text = f"shard {shard[0]}/{shard[1]}: " if shard else ""
+    return (f"{figure}: {'; '.join(parts)} here (timed from {reference.name}); {slice_text}{count} runs, "
+            f"about {_duration(total)} on one core, {_duration(total / min(jobs, max(count, 1)))} with --jobs {jobs}")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["merge"]:
+        return merge(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m adam_edu.paper", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("figure", choices=[*paper.FIGURES, "all"], help="which figure to reproduce")
+    parser.add_argument("figure", choices=[*paper.FIGURES, "all"], help="which figure to reproduce (or: merge FILES)")
     parser.add_argument("--dataset", choices=common.DATASETS, default="fashion",
                         help="full mode's data (default: fashion, i.e. Fashion-MNIST)")
     parser.add_argument("--quick", action="store_true", help="quick mode (digits, seconds), as the notebooks run")
+    parser.add_argument("--length", choices=common.LENGTHS, default="default",
+                        help="full mode's epochs (default) or the paper's (paper: Figure 1(b) 160, Figure 2 200, "
+                             "Figure 4 10 and 100)")
+    parser.add_argument("--epochs", type=_whole_number("--epochs"), default=None,
+                        help="train for this many epochs instead (Figure 4: its long horizon)")
+    parser.add_argument("--jobs", type=_whole_number("--jobs"), default=training.usable_cores(),
+                        help="worker processes, one run each at a time (default: the usable cores, here %(default)s)")
+    parser.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                        help="train only the K-th of N disjoint slices of the grid, into its own file (then: merge)")
     parser.add_argument("--out", type=Path, default=None, help=f"folder for the JSON and PNG (default: {common.PAPER_FIGURES})")
     parser.add_argument("--data-dir", type=Path, default=None, help="where the MNIST / Fashion-MNIST IDX files are")
     parser.add_argument("--download", action="store_true", help="download MNIST / Fashion-MNIST if missing")
@@ -43,29 +117,97 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     mode = "quick" if args.quick else "full"
-    if mode == "full" and (args.data_dir or args.download):
+    if mode == "quick" and args.length != "default":
+        parser.error(f"--length {args.length} is for full mode; quick mode trains the notebooks' sizes (--epochs may be given)")
+    if mode == "full":
         from adam_edu import data
 
-        data.load_mnist(args.dataset, "train", args.data_dir, download=args.download)  # fail early, with the message
+        try:  # fail early, with the message, rather than in every worker process
+            data.load_mnist(args.dataset, "train", args.data_dir, download=args.download)
+        except DataNotFoundError as err:
+            print(f"{args.figure}: {err}", file=sys.stderr)
+            return 1
         common.DATA_DIR = args.data_dir
     figures = paper.FIGURES if args.figure == "all" else (args.figure,)
     for figure in figures:
-        path = common.results_path(figure, mode, args.dataset, args.out)
+        make_problems = functools.partial(common.figure_problems, figure, mode, args.dataset, args.length, args.epochs, args.data_dir)
+        problems = make_problems()
+        dataset = common.check_mode(mode, args.dataset)
+        path = common.results_path(figure, mode, args.dataset, args.out, length=args.length, epochs=args.epochs,
+                                   shard=args.shard)
+        if mode == "full":
+            print(time_estimate(figure, dataset, problems, args.jobs, args.shard), flush=True)
         start = time.perf_counter()
         try:
-            results = paper.run(
-                figure, mode, args.dataset, path=path, restart=args.restart, progress=not args.no_progress
+            results = training.run_experiment(
+                figure, mode, dataset, problems, path=path, restart=args.restart, progress=not args.no_progress,
+                jobs=args.jobs, make_problems=make_problems, shard=args.shard,
             )
-        except (DataNotFoundError, StoredResultsDiffer) as err:
+        except (DataNotFoundError, StoredResultsDiffer, WorkerDied) as err:
             print(f"{figure}: {err}", file=sys.stderr)
             return 1
         elapsed = time.perf_counter() - start
+        runs = len(sum(results.runs.values(), []))
+        if args.shard is not None:
+            k, n = args.shard
+            print(f"\n{figure} shard {k}/{n}: {runs} runs in {path} ({elapsed / 60:.1f} min in this session). When the "
+                  f"{n} shards have finished: python -m adam_edu.paper merge {path.parent / path.name.replace(f'shard-{k}-', 'shard-*-')}")
+            continue
         png = path.with_suffix(".png")
         fig = paper.draw(results)
         fig.savefig(png, dpi=100, bbox_inches="tight", metadata={"Software": None})
-        print(f"\n{figure}: {len(sum(results.runs.values(), []))} runs, {results.seconds / 60:.1f} min of training "
+        print(f"\n{figure}: {runs} runs, {results.seconds / 60:.1f} min of training "
               f"in total ({elapsed / 60:.1f} min in this session); results in {path}, figure in {png}")
         print(claims.table({f"{mode} mode": results}))
+    return 0
+
+
+_SHARD_SUFFIX = re.compile(r"\.shard-\d+-of-\d+(?=\.json$)")
+
+
+def merge(argv: list[str]) -> int:
+    """``python -m adam_edu.paper merge FILES``: the shards of a figure in its results file, then its figure."""
+    parser = argparse.ArgumentParser(
+        prog="python -m adam_edu.paper merge",
+        description="Merge the results files of the shards of one figure (python -m adam_edu.paper FIG --shard K/N) "
+                    "into its results file, e.g. figures/paper/fig2_fashion.shard-*-of-8.json into fig2_fashion.json; "
+                    "checks that they describe the same grid and protocol, and refuses a run stored twice with two "
+                    "different results. When the grid is complete, draws the figure and prints the claims.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, help="the shards' results files")
+    parser.add_argument("--into", type=Path, default=None,
+                        help="the merged results file (default: the shards' name without .shard-K-of-N; "
+                             "results already in it are kept, and checked)")
+    args = parser.parse_args(argv)
+
+    targets = {file.with_name(_SHARD_SUFFIX.sub("", file.name)) for file in args.files}
+    if args.into is None and len(targets) != 1:
+        parser.error(f"--into is needed: the files are shards of {len(targets)} different results files "
+                     f"({', '.join(sorted(str(t) for t in targets))})")
+    into = args.into or targets.pop()
+    missing = [str(file) for file in args.files if not file.is_file()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
+    sources = [*args.files, *([into] if into.is_file() and into not in args.files else [])]
+    try:
+        merged = training.merge_results(sources)
+    except MergeConflict as err:
+        print(f"merge: {err}", file=sys.stderr)
+        return 1
+    training.write_json_atomically(into, merged)
+    results = training.load_results(into)
+    grid_size = sum(len(spec["grid"]) for spec in results.problems.values())
+    runs = len(sum(results.runs.values(), []))
+    print(f"merge: {len(sources)} files, {runs} of {grid_size} runs, into {into}")
+    if not results.complete():
+        print(f"merge: {grid_size - runs} runs are missing (a shard not finished, or not merged): run those shards and "
+              "merge again, or give the figure's command line without --shard (and --out to this folder) to train them "
+              "here", file=sys.stderr)
+        return 0
+    png = into.with_suffix(".png")
+    paper.draw(results).savefig(png, dpi=100, bbox_inches="tight", metadata={"Software": None})
+    print(f"figure in {png}")
+    print(claims.table({f"{results.mode} mode": results}))
     return 0
 
 

@@ -8,6 +8,7 @@ Where full mode trains for fewer epochs than the paper, ``length="paper"`` (or `
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -34,6 +35,7 @@ __all__ = [
     "fixed_text",
     "mode_text",
     "results_path",
+    "figure_problems",
 ]
 
 MODES = ("quick", "full")
@@ -157,3 +159,13 @@ def results_path(
     if shard is not None:
         name += f".shard-{shard[0]}-of-{shard[1]}"
     return Path(out or PAPER_FIGURES) / f"{name}.json"
+
+
+def figure_problems(figure: str, mode: str, dataset: str, length: str = "default", epochs: int | None = None,
+                    data_dir: Path | None = None) -> list:
+    """A figure's problems and grids, as the command line asks for them: what each of its worker processes
+    rebuilds (a module-level function, so that ``functools.partial`` of it can be sent to a new process)."""
+    global DATA_DIR
+    if data_dir is not None:
+        DATA_DIR = data_dir
+    return importlib.import_module(f"adam_edu.paper.{figure}").problems(mode, dataset, length=length, epochs=epochs)
