@@ -228,5 +228,5 @@ def test_paper_lengths_and_the_time_a_run_takes_here():
     per_epoch = sum(c["seconds"] for c in stored) / sum(len(c["cost"]) for c in stored)
     text = cli.time_estimate("fig2", "fashion", [(mlp, settings)], jobs=2, shard=None)
     assert f"(a) 200 epochs: about {cli._duration(per_epoch * 200)} per run here" in text
-    assert f"18 runs, about {cli._duration(per_epoch * 200 * 18)} on one core" in text
+    assert f"18 runs, about {cli._duration(per_epoch * 200 * 18)} one run at a time" in text
     assert f"{cli._duration(per_epoch * 200 * 9)} with --jobs 2" in text

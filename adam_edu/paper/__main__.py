@@ -85,7 +85,7 @@ def time_estimate(figure: str, dataset: str, problems, jobs: int, shard: tuple[i
         parts.append(f"({problem.name}) {problem.epochs} epochs: about {_duration(per_run)} per run")
     slice_text = f"shard {shard[0]}/{shard[1]}: " if shard else ""
     return (f"{figure}: {'; '.join(parts)} here (timed from {reference.name}); {slice_text}{count} runs, "
-            f"about {_duration(total)} on one core, {_duration(total / min(jobs, max(count, 1)))} with --jobs {jobs}")
+            f"about {_duration(total)} one run at a time, {_duration(total / min(jobs, max(count, 1)))} with --jobs {jobs}")
 
 
 def main(argv: list[str] | None = None) -> int:
