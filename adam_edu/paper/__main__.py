@@ -146,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         except (DataNotFoundError, StoredResultsDiffer, WorkerDied) as err:
             print(f"{figure}: {err}", file=sys.stderr)
             return 1
+        except KeyboardInterrupt:
+            print(f"\n{figure}: interrupted; the finished runs are stored in {path}, and the same command resumes",
+                  file=sys.stderr)
+            return 130
         elapsed = time.perf_counter() - start
         runs = len(sum(results.runs.values(), []))
         if args.shard is not None:
