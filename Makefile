@@ -20,7 +20,9 @@ IP         ?= 127.0.0.1
 NO_BROWSER ?=
 # A port that was asked for is used or the server stops; the default moves on to the next free port.
 PORT_RETRIES = $(if $(PORT),0,50)
-NOTEBOOK   ?=
+# `make app` runs one notebook (Voilà's own list of a folder's notebooks logs errors in the browser).
+NOTEBOOK   ?= 04_update_rule
+APP_NOTEBOOK = $(NOTEBOOK:.ipynb=).ipynb
 
 # The JupyterLite build has an environment of its own: its JupyterLab extension (the Pyodide kernel)
 # breaks the JupyterLab of `make lab` (a console error on every page load).
@@ -62,9 +64,11 @@ lab: $(READY)                       ## open the collection in JupyterLab (PORT=,
 	$(SERVE) $(BIN)/jupyter-lab $$allow_root --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_start_here.ipynb --ip=$(IP) --port=$(or $(PORT),8888) \
 		--ServerApp.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
 
-app: $(READY)                       ## the notebooks as Voilà apps (NOTEBOOK=04_update_rule for one; PORT=, IP=, NO_BROWSER=1)
-	$(SERVE) $(BIN)/voila $(if $(NOTEBOOK),notebooks/$(NOTEBOOK:.ipynb=).ipynb,notebooks/) --Voila.ip=$(IP) \
-		--port=$(or $(PORT),8866) --Voila.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
+app: $(READY)                       ## a slider notebook as a Voilà app (NOTEBOOK=02_moments; PORT=, IP=, NO_BROWSER=1)
+	@test -f 'notebooks/$(APP_NOTEBOOK)' || { echo "make app: there is no notebooks/$(APP_NOTEBOOK); NOTEBOOK is one of:" \
+		$(notdir $(basename $(wildcard notebooks/*.ipynb))) >&2; exit 2; }
+	$(SERVE) $(BIN)/voila 'notebooks/$(APP_NOTEBOOK)' --Voila.ip=$(IP) --port=$(or $(PORT),8866) \
+		--Voila.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
 
 test: $(READY)                      ## the whole test suite: unit tests, every notebook, the browser
 	$(PYTEST)

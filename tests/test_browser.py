@@ -42,7 +42,8 @@ from typing import Iterator
 import numpy as np
 import pytest
 from browser_helpers import (
-    PAGE_LOAD, SERVER_STOP, free_port, launch_chromium, new_page, stop, tail, wait_until_serving,
+    PAGE_LOAD, SERVER_STOP, assert_no_console_errors, free_port, launch_chromium, new_page, stop, tail,
+    wait_until_serving,
 )
 from PIL import Image, ImageChops
 
@@ -311,11 +312,11 @@ def move_first_slider_of_each(page, scope, move, check=lambda: None) -> list[tup
 
 
 def assert_no_errors(scope) -> None:
-    """No error output or traceback in ``scope`` (a page or a part of it), no JavaScript error."""
+    """No error output or traceback in ``scope`` (a page or a part of it), no error in the browser console."""
     assert scope.locator(STDERR).count() == 0, "an error or a traceback appeared:\n" + "\n".join(
         scope.locator(STDERR).all_inner_texts())
     assert scope.get_by_text("Error displaying widget").count() == 0, "a widget failed to display"
-    assert not scope.page.js_errors, f"JavaScript errors in the page: {scope.page.js_errors}"
+    assert_no_console_errors(scope.page)
 
 
 def wait_for_picture_or_accept_dialogs(page, picture) -> None:
