@@ -1,30 +1,36 @@
-"""The JupyterLite site (tools/build_lite.py) builds offline and holds every notebook and adam_edu.
+"""`make lite`, the JupyterLite site: it builds offline and holds every notebook and adam_edu.
 
-Where ``unshare -n`` works (Linux, root: CI), the build runs in a network namespace with no network at
-all, which proves it offline. With Chromium (see browser_helpers), the site is served on loopback and
-opened: the app loads, lists the notebooks and shows one. What no test here can check: running a
-notebook in the site, since the browser loads Pyodide, NumPy and matplotlib from a CDN (and ipywidgets
-from PyPI) on first use.
+The build runs as the README says, ``make lite`` (with LITE_OUTPUT= a temporary folder), in the environment
+it makes for itself, .venv-lite (requirements-lite.txt): the JupyterLite packages stay out of .venv, where
+their JupyterLab extension would break `make lab`'s JupyterLab. Making .venv-lite needs the package index;
+the build itself, where ``unshare -n`` works (Linux, root: CI), runs in a network namespace with no network
+at all, which proves it offline. With Chromium (see browser_helpers), the site is served on loopback and
+opened: its index page loads with nothing in the browser console, lists the notebooks and shows one. What
+no test here can check: running a notebook in the site, since the browser loads Pyodide, NumPy and
+matplotlib from a CDN (and ipywidgets from PyPI) on first use.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
 import pytest
-from browser_helpers import free_port, launch_chromium, new_page, stop, wait_until_serving
-
-pytest.importorskip("jupyterlite_core", reason="jupyterlite-core is not installed")
-pytest.importorskip("jupyterlite_pyodide_kernel", reason="jupyterlite-pyodide-kernel is not installed")
+from browser_helpers import assert_no_console_errors, free_port, launch_chromium, new_page, stop, wait_until_serving
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+MAKE = shutil.which("make")
+INSTALL_TIMEOUT = 600  # seconds to make .venv-lite; it takes about 25 with pip's cache
 BUILD_TIMEOUT = 120  # seconds; it takes about 5
+
+pytestmark = pytest.mark.skipif(MAKE is None, reason="make is not installed")
 
 
 def without_network() -> list[str]:
@@ -38,13 +44,17 @@ def without_network() -> list[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("lite") / "_output"
+    # .venv-lite first, from the package index (nothing happens if it is up to date), so make lite, offline,
+    # has only to build
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("MAKE", "MFLAGS"))}
+    installed = subprocess.run([MAKE, "--no-print-directory", ".venv-lite/.installed"], cwd=REPO, env=env,
+                               capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
+    assert installed.returncode == 0, f"making .venv-lite failed:\n{installed.stdout}\n{installed.stderr}"
     prefix = without_network()
-    result = subprocess.run(
-        [*prefix, sys.executable, str(REPO / "tools" / "build_lite.py"), "--output-dir", str(output)],
-        capture_output=True, text=True, timeout=BUILD_TIMEOUT,
-    )
+    result = subprocess.run([*prefix, MAKE, "--no-print-directory", "lite", f"LITE_OUTPUT={output}"], cwd=REPO,
+                            env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     where = " offline (unshare -n)" if prefix else ""
-    assert result.returncode == 0, f"the build failed{where}:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, f"make lite failed{where}:\n{result.stdout}\n{result.stderr}"
     return output
 
 
@@ -84,8 +94,9 @@ def test_the_widgets_extension_and_the_pyodide_kernel_are_in_the_site(site: Path
     for name in ("@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"):
         assert name in loaded
         assert (site / "extensions" / name / "package.json").is_file()
-    # Voilà's JupyterLab preview needs a server: present in the environment, switched off in the site.
-    assert "@voila-dashboards/jupyterlab-preview" in config(site)["disabledExtensions"]
+    # and nothing from .venv (Voilà's JupyterLab preview, for one, would need a server)
+    assert loaded <= {"@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension",
+                      "jupyterlab_pygments"}
 
 
 def test_the_figures_are_in_the_site(site: Path) -> None:
@@ -101,8 +112,9 @@ def test_the_repository_is_left_as_it_was(site: Path) -> None:
     assert not list((REPO / "lite").glob(".jupyterlite*"))
 
 
-def test_the_site_opens_in_chromium(site: Path) -> None:
-    """As far as it goes offline: the app, the file browser, a notebook with its stored outputs."""
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    """The site on loopback, as the README says (``python -m http.server -d _output``)."""
     port = free_port()
     log = site.parent / "http_server.log"
     with open(log, "wb") as out:
@@ -111,16 +123,38 @@ def test_the_site_opens_in_chromium(site: Path) -> None:
             stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_until_serving(server, f"http://127.0.0.1:{port}/", log)
-        with launch_chromium() as browser, new_page(browser) as page:
-            page.goto(f"http://127.0.0.1:{port}/lab/index.html?path=notebooks/00_start_here.ipynb")
-            notebook = page.locator(".jp-NotebookPanel").filter(visible=True)
-            notebook.get_by_role("heading", name="00 · Start here").wait_for()
-            assert "%pip install -q adam_edu" in notebook.locator(".jp-Cell").first.inner_text()
-            # a stored output: the map of notebooks the start page printed
-            notebook.locator(".jp-OutputArea-output", has_text="01_cubic_example").first.wait_for()
-            page.locator(".jp-StatusBar-Widget").get_by_text("Python (Pyodide)").first.wait_for()  # its kernel
-            listed = page.locator(".jp-DirListing-itemText")
-            listed.first.wait_for()
-            assert set(listed.all_inner_texts()) >= {path.name for path in NOTEBOOKS}
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def test_the_index_page_loads_with_no_console_error(served: str, browser) -> None:
+    """The site's front page (it leads to JupyterLab and its file browser), nothing in the console."""
+    with new_page(browser) as page:
+        page.goto(f"{served}/")
+        listed = page.locator(".jp-DirListing-itemText")
+        listed.first.wait_for()
+        assert "notebooks" in listed.all_inner_texts()
+        page.wait_for_load_state("networkidle")
+        assert_no_console_errors(page)
+
+
+def test_the_site_opens_a_notebook_in_chromium(served: str, browser) -> None:
+    """As far as it goes offline: the app, the file browser, a notebook with its stored outputs."""
+    with new_page(browser) as page:
+        page.goto(f"{served}/lab/index.html?path=notebooks/00_start_here.ipynb")
+        notebook = page.locator(".jp-NotebookPanel").filter(visible=True)
+        notebook.get_by_role("heading", name="00 · Start here").wait_for()
+        assert "%pip install -q adam_edu" in notebook.locator(".jp-Cell").first.inner_text()
+        # a stored output: the map of notebooks the start page printed
+        notebook.locator(".jp-OutputArea-output", has_text="01_cubic_example").first.wait_for()
+        page.locator(".jp-StatusBar-Widget").get_by_text("Python (Pyodide)").first.wait_for()  # its kernel
+        listed = page.locator(".jp-DirListing-itemText")
+        listed.first.wait_for()
+        assert set(listed.all_inner_texts()) >= {path.name for path in NOTEBOOKS}

@@ -1,6 +1,9 @@
 """Build the collection as a JupyterLite site: static files that run the notebooks in the browser.
 
-    python tools/build_lite.py [--output-dir _output]
+    make lite                      (or: .venv-lite/bin/python tools/build_lite.py [--output-dir _output])
+
+It runs in .venv-lite, made by `make lite` from requirements-lite.txt: its packages are kept out of .venv,
+where the Pyodide kernel's JupyterLab extension would break `make lab`'s JupyterLab.
 
 The site holds every notebook of notebooks/ (under notebooks/), the figures/ folder, and a wheel of
 adam_edu in its own package index, with the ipywidgets extension, so the slider experiments work there too.
@@ -59,7 +62,7 @@ def check_setuptools() -> None:
         version = "0"
     if tuple(int(part) for part in version.split(".")[:2] if part.isdigit()) < SETUPTOOLS_NEEDED:
         sys.exit(f"building the adam_edu wheel offline needs setuptools>=77 in this environment, found "
-                 f"{version}: pip install -r requirements.txt")
+                 f"{version}: run this through `make lite`, which installs requirements-lite.txt in .venv-lite")
 
 
 def build_wheel(folder: Path) -> Path:
@@ -115,12 +118,41 @@ def build(output_dir: Path) -> None:
              "--output-dir", str(output_dir.resolve()), "--piplite-wheels", str(wheel)],
             cwd=staging, check=True, timeout=300,
         )
+    add_favicon_links(output_dir)
+
+
+FAVICON = "static/favicons/favicon.ico"
+
+
+def add_favicon_links(output_dir: Path) -> None:
+    """Name the site's icon in each page, which JupyterLite's lab/ and index.html do not.
+
+    Without it the browser asks for /favicon.ico at the root of the host, and logs the 404 as an error in
+    its console (served from a folder, such as a GitHub Pages project site, that root is not the site's).
+    """
+    if not (output_dir / FAVICON).is_file():
+        return
+    for page in [output_dir / "index.html", *output_dir.glob("*/index.html")]:
+        html = page.read_text(encoding="utf-8")
+        if 'rel="icon"' in html or "<head>" not in html:
+            continue
+        prefix = "" if page.parent == output_dir else "../"
+        link = f'<link rel="icon" type="image/x-icon" href="{prefix}{FAVICON}">'
+        page.write_text(html.replace("<head>", f"<head>\n    {link}", 1), encoding="utf-8")
+
+
+def check_jupyterlite() -> None:
+    if shutil.which("jupyter-lite", path=str(BIN)) is None:
+        sys.exit(f"no jupyter-lite beside {sys.executable}: run this through `make lite`, which installs "
+                 "requirements-lite.txt in .venv-lite (they are not in .venv: their JupyterLab extension "
+                 "breaks the JupyterLab of `make lab`)")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output-dir", type=Path, default=REPO / "_output", help="default: _output/")
     args = parser.parse_args()
+    check_jupyterlite()
     start = time.perf_counter()
     build(args.output_dir)
     print(f"JupyterLite site in {args.output_dir} ({time.perf_counter() - start:.1f} s)")
