@@ -16,7 +16,9 @@ asks first; once for Voilà) and checks that make, the server and every kernel e
 
 JupyterLab refuses to run as root unless given --allow-root, and CI, containers and classroom images run as
 root; so the command runs as the user running the tests (root in CI), and, when that is root, again as the
-unprivileged user ``nobody`` (over the same checkout, which nobody can only read: nothing is written there).
+unprivileged user ``nobody`` (over the same checkout, which nobody can only read: nothing is written there;
+where the checkout's Python lies under a folder closed to other users, such as /root/.pyenv, a private mount
+namespace opens the way to it, see ``as_user``).
 Each run gets a home, Jupyter and IPython folders and TMPDIR of its own in a temporary folder.
 
 Without Chromium or Playwright the browser tests skip, unless ADAM_EDU_REQUIRE_BROWSER=1 (CI), which fails
@@ -30,6 +32,7 @@ import os
 import pty
 import pwd
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -39,13 +42,14 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from browser_helpers import PAGE_LOAD, SERVER_START, SERVER_STOP, assert_no_console_errors, launch_chromium, \
-    new_page
+from browser_helpers import SERVER_START, SERVER_STOP, assert_no_console_errors, launch_chromium, new_page
 
 REPO = Path(__file__).resolve().parents[1]
 MAKE = shutil.which("make")
@@ -139,10 +143,9 @@ def first_run(args: list[str], user: pwd.struct_passwd | None = None) -> Iterato
     """Run ``make ARGS`` as ``user`` (default: whoever runs the tests); whatever happens, nothing is left."""
     home = prepare_home(user)
     terminal, standard_input = pty.openpty()  # stdin is a terminal, as in a shell: Ctrl-C behaves as there
-    as_user = {} if user is None else {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
-    process = subprocess.Popen([MAKE, *args], cwd=REPO, env=user_env(home), stdin=standard_input,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                               **as_user)
+    command = [MAKE, *args] if user is None else [*as_user(user, home / "mounts"), MAKE, *args]
+    process = subprocess.Popen(command, cwd=REPO, env=user_env(home), stdin=standard_input,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     os.close(standard_input)
     run = FirstRun(process, home, terminal)
     reader = threading.Thread(target=lambda: run.lines.extend(
@@ -173,6 +176,12 @@ def processes_of(home: Path) -> list[int]:
                 if marker in (entry / "environ").read_bytes():
                     found.append(int(entry.name))
     return found
+
+
+def uid_of(pid: int) -> int:
+    """The real user id of a process."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^Uid:\s+(\d+)", status, re.MULTILINE).group(1))
 
 
 def press_ctrl_c(run: FirstRun, times: int) -> None:
@@ -207,14 +216,18 @@ def nobody() -> pwd.struct_passwd:
         pytest.skip("there is no user 'nobody' on this machine")
 
 
-def first_unreachable(path: Path, user: pwd.struct_passwd) -> Path | None:
-    """The first folder on the way to ``path`` that ``user`` may not enter (permission bits only: no ACLs)."""
-    groups = {user.pw_gid}
+def first_unreachable(path: Path, user: pwd.struct_passwd, below: Path | None = None) -> Path | None:
+    """The first folder on the way to ``path`` (after ``below``) that ``user`` may not enter.
+
+    Permission bits only (no ACLs); enough for the usual case, a Python installed under root's home.
+    """
     for folder in reversed(path.parents):
+        if below is not None and (folder == below or below not in folder.parents):
+            continue
         info = folder.stat()
         if info.st_uid == user.pw_uid:
             allowed = info.st_mode & stat.S_IXUSR
-        elif info.st_gid in groups:
+        elif info.st_gid == user.pw_gid:
             allowed = info.st_mode & stat.S_IXGRP
         else:
             allowed = info.st_mode & stat.S_IXOTH
@@ -223,18 +236,74 @@ def first_unreachable(path: Path, user: pwd.struct_passwd) -> Path | None:
     return None
 
 
+def needed_by_make_lab() -> list[Path]:
+    """What a user must reach: the checkout, and the Python its .venv was made of (the venv links to it)."""
+    return [REPO / ".venv" / "bin", (REPO / ".venv" / "bin" / "python").resolve()]
+
+
+def blocked_folders(user: pwd.struct_passwd) -> dict[Path, set[str]]:
+    """Each folder ``user`` cannot enter on the way to what it needs, with the entries needed in it.
+
+    Skips, naming the folder, when a second folder further down is closed too.
+    """
+    blocked: dict[Path, set[str]] = {}
+    for needed in needed_by_make_lab():
+        folder = first_unreachable(needed, user)
+        if folder is None:
+            continue
+        deeper = first_unreachable(needed, user, below=folder)
+        if deeper is not None:
+            pytest.skip(f"user {user.pw_name} cannot reach {needed}: {folder} and {deeper} are closed to it")
+        blocked.setdefault(folder, set()).add(needed.relative_to(folder).parts[0])
+    return blocked
+
+
+def as_user(user: pwd.struct_passwd, stash: Path) -> list[str]:
+    """A command prefix that runs the rest as ``user``, with what it needs made reachable.
+
+    Where the Python of .venv lies under a folder the user may not enter (typically /root/.pyenv, in CI and
+    containers), a mount namespace of the command's own (``unshare --mount``, private: nothing changes
+    outside it) puts an empty, open folder over the closed one and mounts back into it only the entries
+    needed (e.g. .pyenv). Every other file keeps its owner and mode: the user reads the checkout and runs
+    its .venv as any other user of a shared machine whose Python is installed where all can read.
+    """
+    switch = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
+    blocked = blocked_folders(user)
+    if not blocked:
+        return switch
+    lines = ["set -e"]
+    for n, (folder, entries) in enumerate(sorted(blocked.items())):
+        for entry in sorted(entries):  # keep each needed entry aside, cover the folder, mount the entry back
+            kept = stash / f"{n}-{entry}"
+            lines += [f"mkdir -p {shlex.quote(str(kept))}",
+                      f"mount --bind {shlex.quote(str(folder / entry))} {shlex.quote(str(kept))}"]
+        lines.append(f"mount -t tmpfs -o mode=0755 adam_edu_first_run {shlex.quote(str(folder))}")
+        for entry in sorted(entries):
+            kept, target = stash / f"{n}-{entry}", folder / entry
+            kind = "mkdir" if (folder / entry).is_dir() else "touch"
+            lines += [f"{kind} {shlex.quote(str(target))}",
+                      f"mount --bind {shlex.quote(str(kept))} {shlex.quote(str(target))}"]
+    lines.append(f'cd {shlex.quote(str(REPO))}; exec "$@"')
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(lines), "sh", *switch]
+
+
 def check_usable_by(user: pwd.struct_passwd) -> None:
-    """Skip, naming the reason, when ``user`` cannot read the checkout or run its environment's Python."""
-    python = REPO / ".venv" / "bin" / "python"
-    for needed in (REPO / "Makefile", python.resolve()):  # a venv's python links to the Python it was made of
-        blocked = first_unreachable(needed, user)
-        if blocked is not None:
-            pytest.skip(f"user {user.pw_name} cannot reach {needed}: {blocked} is "
-                        f"{stat.filemode(blocked.stat().st_mode)} (owner uid {blocked.stat().st_uid}); a .venv "
-                        "made from a Python and a checkout that every user can read (e.g. under /opt, /srv) allows it")
-    probe = subprocess.run([str(python), "-c", "import jupyterlab, adam_edu"], cwd=REPO, user=user.pw_uid,
-                           group=user.pw_gid, extra_groups=[], capture_output=True, text=True, timeout=60,
-                           env={"PATH": os.environ.get("PATH", ""), "HOME": "/tmp"})
+    """Skip, naming the reason, when ``user`` cannot be given the checkout and its environment's Python."""
+    for tool in ("setpriv", "unshare"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} (util-linux) is not installed")
+    blocked = blocked_folders(user)
+    if blocked:
+        trial = subprocess.run(["unshare", "--mount", "true"], capture_output=True, text=True, timeout=30)
+        if trial.returncode != 0:
+            closed = ", ".join(f"{folder} ({stat.filemode(folder.stat().st_mode)})" for folder in blocked)
+            pytest.skip(f"user {user.pw_name} cannot enter {closed} on the way to this checkout's .venv and its "
+                        f"Python, and this machine does not allow a mount namespace to open them "
+                        f"(unshare --mount: {trial.stderr.strip()})")
+    with tempfile.TemporaryDirectory(prefix="adam_edu_first_run_") as stash:
+        probe = subprocess.run(
+            [*as_user(user, Path(stash)), str(REPO / ".venv" / "bin" / "python"), "-c", "import jupyterlab, adam_edu"],
+            cwd=REPO, capture_output=True, text=True, timeout=60, env={"PATH": os.environ.get("PATH", ""), "HOME": "/tmp"})
     if probe.returncode != 0:
         pytest.skip(f"user {user.pw_name} cannot import jupyterlab and adam_edu from this checkout's .venv:\n"
                     f"{probe.stderr}")
@@ -331,6 +400,7 @@ def test_make_lab_as_an_unprivileged_user(browser) -> None:
     with first_run(["lab", f"PORT={port}", "NO_BROWSER=1"], user=user) as run:
         url = run.wait_for_line(LAB_URL.format(port=port), SERVER_START).group(0)
         assert "--allow-root" not in run.output, run.output
+        assert {uid_of(pid) for pid in processes_of(run.home)} == {user.pw_uid}, "not all run as nobody"
         check_jupyterlab(browser, url)
         assert run.browser_asked_for(timeout=0) == []
         assert_stops_cleanly(run, presses=2)
@@ -345,6 +415,24 @@ def test_make_app(browser) -> None:
         assert asked.startswith("file://"), asked
         check_voila(browser, url)
         assert_stops_cleanly(run, presses=1)
+
+
+def test_make_lab_for_a_classroom() -> None:
+    """`make lab IP=0.0.0.0`: every interface, the machine's name in the address, the token still required."""
+    port = free_port()
+    with first_run(["lab", "IP=0.0.0.0", f"PORT={port}", "NO_BROWSER=1"]) as run:
+        found = run.wait_for_line(rf"http://([^/:\s]+):{port}/lab/tree/00_start_here\.ipynb\?token=([0-9a-f]{{32,}})",
+                                  SERVER_START)
+        host, token = found.groups()
+        assert host == socket.gethostname()
+        api = f"http://127.0.0.1:{port}/api/contents"
+        for headers, expected in (({}, 403), ({"Authorization": f"token {token}"}, 200)):
+            try:
+                status = urllib.request.urlopen(urllib.request.Request(api, headers=headers), timeout=10).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            assert status == expected, (headers, status)
+        assert_stops_cleanly(run, presses=2)
 
 
 def test_make_lab_when_the_port_is_taken() -> None:
