@@ -8,7 +8,7 @@ READY  := $(VENV)/.installed
 # Unit tests and every notebook run by nbval with its stored outputs compared, two at a time; then the
 # browser tests on their own (each starts servers and kernels: they get the cores to themselves).
 PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile \
-	--ignore=tests/test_browser.py
+	--ignore=tests/test_browser.py --ignore=tests/test_first_run.py
 BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py tests/test_first_run.py -p no:nbval
 
 # The servers of `make lab` and `make app`. PORT (default 8888 for lab, 8866 for app) and IP (default
@@ -75,7 +75,8 @@ test: $(READY)                      ## the whole test suite: unit tests, every n
 	$(BROWSER_TESTS)
 
 unit: $(READY)                      ## unit tests only (fast: no notebooks, no browser)
-	$(BIN)/python -m pytest tests -p no:nbval -q --ignore=tests/test_browser.py --ignore=tests/test_lite.py
+	$(BIN)/python -m pytest tests -p no:nbval -q --ignore=tests/test_browser.py --ignore=tests/test_lite.py \
+		--ignore=tests/test_first_run.py
 
 lite: $(LITE_READY)                 ## the JupyterLite site in _output/ (static files, Python in the browser; LITE_OUTPUT=)
 	$(LITE_VENV)/bin/python tools/build_lite.py --output-dir $(LITE_OUTPUT)
