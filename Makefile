@@ -60,9 +60,10 @@ SERVE = @case '$(PORT)' in *[!0-9]*) bad=1;; esac; \
 		[ $@ = lab ] && echo "make lab: you are root, so JupyterLab runs with --allow-root"; fi; \
 	set -x; exec
 
+# The whole checkout, as on Binder: the notebooks' links to ../figures work, and adam_edu/ is a click away.
 lab: $(READY)                       ## open the collection in JupyterLab (PORT=, IP=, NO_BROWSER=1)
-	$(SERVE) $(BIN)/jupyter-lab $$allow_root --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_start_here.ipynb --ip=$(IP) --port=$(or $(PORT),8888) \
-		--ServerApp.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
+	$(SERVE) $(BIN)/jupyter-lab $$allow_root --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
+		--ip=$(IP) --port=$(or $(PORT),8888) --ServerApp.port_retries=$(PORT_RETRIES) $(if $(NO_BROWSER),--no-browser)
 
 app: $(READY)                       ## a slider notebook as a Voilà app (NOTEBOOK=02_moments; PORT=, IP=, NO_BROWSER=1)
 	@test -f 'notebooks/$(APP_NOTEBOOK)' || { echo "make app: there is no notebooks/$(APP_NOTEBOOK); NOTEBOOK is one of:" \
