@@ -8,6 +8,8 @@ For every notebook with a slider experiment (a code cell tagged ``nbval-ignore-o
   changed (its pixels differ), that no error or traceback appeared and that the kernel is idle;
 - in Voilà (``voila notebooks/NAME.ipynb``, the notebook as a standalone app): the same with a mouse drag.
 
+In both, the browser console must stay free of errors (browser_helpers.new_page names the one exception).
+
 The servers run on 127.0.0.1 with a free port (JupyterLab with a random token) over a temporary COPY of
 notebooks/, adam_edu/ and figures/ (the kernel imports the copy through PYTHONPATH), so running the
 cells never touches the repository's stored notebooks or figures; they are stopped whatever happens.
