@@ -230,3 +230,15 @@ def test_paper_lengths_and_the_time_a_run_takes_here():
     assert f"(a) 200 epochs: about {cli._duration(per_epoch * 200)} per run here" in text
     assert f"18 runs, about {cli._duration(per_epoch * 200 * 18)} one run at a time" in text
     assert f"{cli._duration(per_epoch * 200 * 9)} with --jobs 2" in text
+
+
+def test_the_main_process_computes_with_one_blas_thread_too():
+    """f* and the runs of --jobs 1 too: Figure 1's f* changes in its 7th digit with 2 BLAS threads."""
+    seen = []
+    (_, settings), (problem, _) = tiny_problems()
+    problem.dataset()  # loads scikit-learn, and its BLAS, before the limit is set, as the figures' imports do
+    problem.optimum = lambda problem: seen.append(training._blas_threads_here()) or 0.25
+    original = problem.model
+    problem.model = lambda variant: seen.append(training._blas_threads_here()) or original(variant)
+    training.run_experiment("test", "full", "digits", [(problem, settings[:1])], jobs=1)
+    assert [set(threads) for threads in seen] == [{1}, {1}]  # every BLAS library: numpy's, scipy's

@@ -154,6 +154,9 @@ class Problem:
         ``early_epochs`` epochs, ``early_points`` points per epoch (Figure 3's left panel).
     adam_statistics : keep statistics of Adam's √v̂ at the end of each Adam run (Figure 3's claim that
         v̂ vanishes and is dominated by ε).
+    stability_check : train every run a second time from initial weights moved by a relative 1e-12 (its
+        *twin*), and mark the run ``unstable`` when the two final costs differ (see ``UNSTABLE``). Quick
+        mode does this for Figures 2 and 3, whose every run the notebooks print and nbval compares.
     """
 
     name: str
@@ -169,6 +172,7 @@ class Problem:
     early_epochs: int = 0
     early_points: int = 10
     adam_statistics: bool = False
+    stability_check: bool = False
     optimum: Optional[Callable[["Problem"], float]] = None  # f* of a convex problem, by a tight solve
     extra: dict = field(default_factory=dict)  # anything else the figure states (stored, compared on resume)
     _data: Optional[tuple] = field(default=None, init=False, repr=False)
@@ -191,6 +195,7 @@ class Problem:
             "track_objective": self.track_objective,
             "early_epochs": self.early_epochs,
             "early_points": self.early_points,
+            **({"stability_check": True} if self.stability_check else {}),
             **self.extra,
         }
 
@@ -204,6 +209,22 @@ def significant(value: float, digits: int = 6) -> Optional[float]:
 # Distinct streams of one seed: the minibatch order of epoch e, and the dropout/VAE noise
 _ORDER, _NOISE = 1, 2
 
+# Stored outputs are a property of the mathematics, not of the CPU. Matrix products (OpenBLAS picks its
+# kernels per CPU) and NumPy's SIMD loops (exp, log, tanh, sums: picked per CPU at run time) differ in the
+# last bits from machine to machine. A stable run forgets such differences: measured with
+# `tools/cpu_personalities.py spread` on every quick-mode run (native, Haswell, Sandybridge without AVX2,
+# one and two BLAS threads), the final costs of 260 of the 265 runs agree to all 6 stored digits, so
+# printing them to 3 or 4 digits is safe. The other five are chaotic: a last-bit change grows until their
+# final costs differ by 1.6% to 47% from CPU to CPU (networks that blew up, or stalled at chance). No
+# rounding makes such a number the same everywhere, so quick mode finds these runs by training a twin from
+# initial weights × (1 + TWIN_PERTURBATION) and prints "unstable" where the two final costs differ by more
+# than UNSTABLE. A run that passes amplifies a perturbation less than UNSTABLE / TWIN_PERTURBATION = 10⁸
+# times, so a last-bit difference (1e-16) moves its final cost by less than 1e-8: invisible at 4 digits.
+# The twin flags all five chaotic runs of Figures 2 and 3 and one more that amplifies 10¹⁰ times without
+# showing it on these CPUs (Figure 2's AdaDelta at α = 10); every other run's twin agrees to 1e-7.
+TWIN_PERTURBATION = 1e-12
+UNSTABLE = 1e-4
+
 
 def train(
     problem: Problem,
@@ -211,6 +232,7 @@ def train(
     *,
     on_epoch: Optional[Callable[[int], None]] = None,
     on_end: Optional[Callable[[dict, Optimizer, Any], None]] = None,
+    perturbation: float = 0.0,
 ) -> dict:
     """Train ``problem``'s model with ``setting``'s optimizer; return the learning curve.
 
@@ -227,11 +249,16 @@ def train(
     ``objective`` — with ``track_objective``, the full-data objective without dropout at epochs 0, 1, …;
     ``early`` — with ``early_epochs``, the mean minibatch loss over each 1/early_points of an epoch;
     ``diverged_at`` — the epoch in which it diverged, or None; ``steps``; ``seconds`` (wall time);
-    ``adam`` — with ``adam_statistics`` and an Adam optimizer, statistics of √v̂ at the end.
+    ``adam`` — with ``adam_statistics`` and an Adam optimizer, statistics of √v̂ at the end;
+    ``twin_cost``, ``unstable`` — with ``stability_check``, the final cost of the twin run (initial weights
+    × (1 + TWIN_PERTURBATION), the same minibatches and noise) and whether it differs from the run's by
+    more than ``UNSTABLE`` (relative): then the run's final cost depends on the CPU's last bits.
     """
     x, y = problem.dataset()
     model = problem.model(setting.variant)
     params = model.init(problem.seed, problem.dtype)
+    if perturbation:
+        params = {name: value * value.dtype.type(1 + perturbation) for name, value in params.items()}
     optimizer = setting.build()
     state = optimizer.init(params)
     alpha = optimizer.lr
@@ -292,6 +319,10 @@ def train(
         result["adam"] = adam_statistics(optimizer, state)
     if on_end is not None:
         on_end(params, optimizer, state)
+    if problem.stability_check and not perturbation and diverged_at is None and costs:
+        twin = final_cost(train(problem, setting, perturbation=TWIN_PERTURBATION))
+        result["twin_cost"] = significant(twin)
+        result["unstable"] = not abs(twin - costs[-1]) <= UNSTABLE * abs(costs[-1])  # a diverged twin too
     return result
 
 
@@ -331,6 +362,11 @@ class Run:
     @property
     def diverged(self) -> bool:
         return self.curve["diverged_at"] is not None
+
+    @property
+    def unstable(self) -> bool:
+        """Its twin run (``Problem.stability_check``) ended elsewhere: the final cost is chaotic."""
+        return bool(self.curve.get("unstable", False))
 
     @property
     def label(self) -> str:
@@ -822,6 +858,7 @@ class Results:
                 tried = sum(1 for r in runs if (r.setting.optimizer, r.setting.variant) == (name, variant))
                 hyper = ", ".join(f"{k}={v:g}" for k, v in run.setting.params.items())
                 edge = "  (on the grid's edge)" if on_grid_edge(run, runs) else ""
+                edge += "  (unstable: the cost depends on the CPU)" if run.unstable else ""
                 what = f"{name}{' + ' + variant if variant else ''}"
                 lines.append(
                     f"  {what:<28} best of {tried:>2}: {hyper:<32} final cost {final_cost(run.curve):.{digits}g}"
@@ -831,7 +868,9 @@ class Results:
 
     def grid_table(self, panel: str, digits: int = 3) -> str:
         """Every setting of a panel's grid and its final cost, one line per optimizer (and variant), the best
-        marked with ``*``: how sensitive each optimizer is to its step size, which the figure does not show."""
+        marked with ``*``: how sensitive each optimizer is to its step size, which the figure does not show.
+        A run that diverged shows "diverged"; one whose final cost depends on the CPU (``Run.unstable``) shows
+        "unstable": its value would differ on another machine (see ``UNSTABLE``)."""
         rows: dict[tuple[str, str], list[str]] = {}
         chosen = {id(run) for run in best(self.runs[panel]).values()}
         values: dict[tuple[str, str, str], set] = {}  # the values tried per optimizer, variant and axis
@@ -842,7 +881,8 @@ class Results:
             name, variant = run.setting.optimizer, run.setting.variant
             hyper = ", ".join(f"{k}={v:g}" for k, v in run.setting.params.items() if len(values[name, variant, k]) > 1)
             cost = final_cost(run.curve)
-            text = f"{hyper}: {cost:.{digits}g}" if math.isfinite(cost) else f"{hyper}: diverged"
+            shown = "diverged" if not math.isfinite(cost) else "unstable" if run.unstable else f"{cost:.{digits}g}"
+            text = f"{hyper}: {shown}"
             rows.setdefault((run.setting.optimizer, run.setting.variant), []).append(
                 text + ("*" if id(run) in chosen else "")
             )
@@ -882,13 +922,15 @@ def run_experiment(
 ) -> Results:
     """Run (or resume from ``path``) every grid of a figure; extras such as f* are computed once and stored.
 
-    Quick mode runs with one BLAS thread: its matrices are small, so a second thread only adds waiting (on
-    a loaded 2-core machine, a lot of it), and one thread gives the same last bits on every run.
+    Everything runs with one BLAS thread, here as in the worker processes: the last bits of a sum can
+    depend on how many threads share it (Figure 1's f* differs in its 7th digit with 2 threads), and the
+    stored numbers must not depend on ``jobs`` or on the machine's cores. It costs little: the matrices
+    are small (a second thread mostly adds waiting on a loaded machine), and ``jobs`` uses the cores.
     ``jobs``, ``make_problems`` and ``shard``: see ``run_grid``. Of the N shards, the first computes the extras.
     """
     description = protocol(mode, dataset, problems)
     store = ResultStore(path, figure, description, restart=restart, shard=shard)
-    with _blas_threads(1 if mode == "quick" else None):
+    with _blas_threads(1):
         return _run(store, problems, progress, on_run_done, jobs, make_problems, shard)
 
 
