@@ -71,7 +71,7 @@ def problems(
     mlp = Problem(
         "a", _images(mode, dataset), lambda variant: nn.MLP(n_in, sizes["hidden"], 10, dropout=0.5, input_dropout=0.2),
         f"MLP {widths} (ReLU), dropout 20% input / 50% hidden, on {common.dataset_title(dataset)} ({n} images, standardised)",
-        epochs=sizes["epochs"], dtype=common.dtype(mode),
+        epochs=sizes["epochs"], dtype=common.dtype(mode), stability_check=mode == "quick",
     )
     return [(mlp, [s for name, axes in GRIDS[mode].items() for s in grid(name, **axes)])]
 

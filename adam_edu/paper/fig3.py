@@ -92,7 +92,7 @@ def problems(
         f"dropout: 20% input, 50% dense",
         epochs=sizes["epochs"], batch_size=sizes["batch"], dtype=common.dtype(mode), early_epochs=EARLY_EPOCHS,
         early_points=8,
-        adam_statistics=True,
+        adam_statistics=True, stability_check=mode == "quick",
     )
     settings = [s for name, axes in GRIDS[mode].items() for variant in VARIANTS for s in grid(name, variant, **axes)]
     return [(cnn, settings)]

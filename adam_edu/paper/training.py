@@ -221,7 +221,7 @@ _ORDER, _NOISE = 1, 2
 # than UNSTABLE. A run that passes amplifies a perturbation less than UNSTABLE / TWIN_PERTURBATION = 10⁸
 # times, so a last-bit difference (1e-16) moves its final cost by less than 1e-8: invisible at 4 digits.
 # The twin flags all five chaotic runs of Figures 2 and 3 and one more that amplifies 10¹⁰ times without
-# showing it on these CPUs (Figure 2's AdaDelta at α = 10); every other run's twin agrees to 1e-7.
+# showing it on these CPUs (Figure 2's AdaDelta at α = 10); every other run ends on its twin's 6 stored digits.
 TWIN_PERTURBATION = 1e-12
 UNSTABLE = 1e-4
 
