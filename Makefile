@@ -10,6 +10,13 @@ READY  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile \
 	--ignore=tests/test_browser.py --ignore=tests/test_first_run.py
 BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py tests/test_first_run.py -p no:nbval
+# The unit tests and every notebook once more as another CPU computes (CPU=sandybridge, haswell, ...: see
+# tools/cpu_personalities.py): a stored output that depends on the CPU fails here first. The browser and
+# JupyterLite tests compute nothing that depends on the CPU.
+CPU ?= sandybridge
+OTHER_CPU_TESTS := $(BIN)/python tools/cpu_personalities.py run $(CPU) -- $(BIN)/python -m pytest tests notebooks \
+	--nbval --nbval-current-env -n 2 --dist loadfile --ignore=tests/test_browser.py --ignore=tests/test_first_run.py \
+	--ignore=tests/test_lite.py
 
 # The servers of `make lab` and `make app`. PORT (default 8888 for lab, 8866 for app) and IP (default
 # 127.0.0.1: this machine only) can be given on the command line: `make lab PORT=8890`, and on a classroom
@@ -30,7 +37,7 @@ LITE_VENV   := .venv-lite
 LITE_READY  := $(LITE_VENV)/.installed
 LITE_OUTPUT ?= _output
 
-.PHONY: lab app test unit notebooks benchmarks clean lite screenshots paper
+.PHONY: lab app test test-other-cpu unit notebooks benchmarks clean lite screenshots paper
 
 CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "adam_edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
 
@@ -74,6 +81,9 @@ app: $(READY)                       ## a slider notebook as a Voilà app (NOTEBO
 test: $(READY)                      ## the whole test suite: unit tests, every notebook, the browser
 	$(PYTEST)
 	$(BROWSER_TESTS)
+
+test-other-cpu: $(READY)            ## unit tests and notebooks under another CPU's arithmetic (CPU=sandybridge)
+	$(OTHER_CPU_TESTS)
 
 unit: $(READY)                      ## unit tests only (fast: no notebooks, no browser)
 	$(BIN)/python -m pytest tests -p no:nbval -q --ignore=tests/test_browser.py --ignore=tests/test_lite.py \

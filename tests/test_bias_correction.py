@@ -227,8 +227,9 @@ def test_best_loss_is_the_minimum():
                      options={"gtol": 1e-12, "ftol": 1e-16, "maxiter": 10_000})
     assert np.max(np.abs(problem.gradient(found.x))) < 1e-8
     # L-BFGS stops with a gradient g of about 1e-9, so its loss lies within |g|²/(2λ) ≈ 1e-15 of the minimum;
-    # the rest is the rounding of a mean over 1,600 terms (a few 1e-16 here, on every CPU personality of
-    # tools/cpu_personalities.py). 1e-13 leaves room for both and is 10⁴ times finer than the old Adam run's error.
+    # the rest is the rounding of a mean over 1,600 terms (Newton's value is the same to the last bit under every
+    # personality of tools/cpu_personalities.py). 1e-13 leaves room for both and is 10³ times finer than the
+    # 1e-10 to 1e-7 by which the long Adam run used before missed the minimum.
     assert moments._minimum_loss(problem) == pytest.approx(found.fun, abs=1e-13)
     assert f"{moments._minimum_loss(problem):.11f}" == "0.43141416976"  # the value the notebook's plot marks
 
