@@ -214,8 +214,10 @@ class OnlineObjective(Objective):
 def reddi_counterexample(big: float = 3.0, small: float = -1.0, period: int = 3) -> OnlineObjective:
     """Reddi, Kale & Kumar (2018), §3: f_t(x) = big·x if t mod period = 1, else small·x, on [−1, 1].
 
-    The defaults are the paper's C = 3 example (f_t = 3x once in three steps, −x otherwise); their
-    synthetic experiment is ``reddi_counterexample(1010, -10, 101)``. The sum over one period is
+    The paper states the example for any C > 2 (f_t = C·x once in three steps, −x otherwise), with
+    β1 = 0 and β2 = 1/(1 + C²); the default C = 3 is our choice, as are the α, the start x_1 = 1 and the
+    number of steps that notebook 06 uses. Their synthetic experiment (§5) is
+    ``reddi_counterexample(1010, -10, 101)``. The sum over one period is
     (big + (period − 1)·small)·x, positive, so the best fixed point is x = −1, and x = +1 the worst.
     """
     drift = big + (period - 1) * small

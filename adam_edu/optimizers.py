@@ -426,7 +426,10 @@ class Adam(Optimizer):
         α_t = α·√(1 − β2^t)/(1 − β1^t) and θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂), where ``eps`` is ε̂.
         Same as Algorithm 1 with a time-varying ε_t = ε̂/√(1 − β2^t).
     amsgrad : Reddi, Kale & Kumar (2018): divide by the running maximum of the raw v_t (as PyTorch
-        and Keras do), so the effective step size never grows.
+        and Keras do), so the denominator's v_max never shrinks. The paper's Algorithm 2 has no bias
+        correction, and there α_t/√v̂_t never grows when α_t does not; here the maximum is divided by
+        1 − β2^t as in PyTorch and Keras, so α/√v̂_t can grow while v_max stays fixed: g_1 = 1, then
+        g_t = 10⁻³ gives α/√v̂_t = 1, 3.2, 9.8, 25.1, 30.8 (×α) at t = 1, 10, 100, 1000, 3000.
     weight_decay : λ of an L2 penalty added to the gradient, g_t ← g_t + λ·θ_{t−1} (PyTorch's Adam).
         For decoupled weight decay use ``AdamW``.
     """
@@ -557,10 +560,16 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    r"""AdamW (Loshchilov & Hutter, ICLR 2019): decoupled weight decay, as PyTorch's AdamW.
+    r"""AdamW (Loshchilov & Hutter, ICLR 2019): decoupled weight decay, in PyTorch's coupling.
 
-    θ ← θ·(1 − α·λ) first, then the Adam step computed from the gradient alone. Unlike an L2 term in
-    the gradient, the decay is not divided by √v̂_t, so every weight decays at the same rate.
+    θ ← θ·(1 − α·λ) first, then the Adam step computed from the gradient alone:
+    θ_t = θ_{t−1} − α·λ·θ_{t−1} − α·m̂_t/(√v̂_t + ε), as PyTorch, Keras and Optax do. Unlike an L2 term
+    in the gradient, the decay is not divided by √v̂_t, so every weight decays at the same rate.
+
+    The paper's Algorithm 2 (line 12) does not multiply the decay by α:
+    θ_t = θ_{t−1} − η_t·(α·m̂_t/(√v̂_t + ε) + λ_paper·θ_{t−1}), η_t a schedule multiplier (1 here).
+    The two agree when λ_paper = α·λ; the paper's finding that the best λ does not depend on α is
+    about λ_paper, so with this coupling it is the product α·λ that stays put.
     """
 
     decoupled_weight_decay = True
@@ -593,7 +602,8 @@ class AdaMax(Optimizer):
     m_t = β1·m_{t−1} + (1−β1)·g_t;  u_t = max(β2·u_{t−1}, |g_t| + ε);
     θ_t = θ_{t−1} − (α/(1 − β1^t))·m_t/u_t. The paper has no ε; PyTorch adds it inside the max.
     u_t needs no bias correction. The paper's |Δ_t| ≤ α holds only up to a factor
-    (1 − β1)/(1 − β1/β2), 1.009 with the defaults (gradients growing like β2^{−t} reach it).
+    (1 − β1)/(1 − β1/β2), 1.009 with the defaults: gradients *shrinking* like β2^t reach it (the
+    max keeps u_t = |g_t| while m_t still remembers larger ones), growing ones stay at α.
     """
 
     State = AdaMaxState
@@ -674,9 +684,13 @@ class RAdamState(NamedTuple):
 class RAdam(Optimizer):
     r"""RAdam (Liu et al., ICLR 2020): rectify the variance of the adaptive step early on.
 
-    ρ_∞ = 2/(1 − β2) − 1 and ρ_t = ρ_∞ − 2t·β2^t/(1 − β2^t). While ρ_t ≤ 5 (PyTorch's threshold; the
-    first five steps with β2 = 0.999) the step is SGD with bias-corrected momentum, θ ← θ − α·m̂_t;
-    after, θ ← θ − α·r_t·m̂_t·√(1 − β2^t)/(√v_t + ε) with
+    ρ_∞ = 2/(1 − β2) − 1 and ρ_t = ρ_∞ − 2t·β2^t/(1 − β2^t): the length of the simple moving
+    average that the exponential one of v_t approximates (ρ_t ≈ t early on, → ρ_∞). The variance of
+    the adaptive factor is finite once ρ_t > 4, the paper's condition for rectifying; PyTorch
+    rectifies only when ρ_t > 5 (Optax and the official code when ρ_t ≥ 5), a conservative threshold
+    that ``adam_edu`` follows. While ρ_t ≤ 5 (the first five steps with β2 = 0.999, where
+    ρ_5 = 4.996) the step is SGD with bias-corrected momentum, θ ← θ − α·m̂_t; after,
+    θ ← θ − α·r_t·m̂_t·√(1 − β2^t)/(√v_t + ε) with
     r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2)ρ_t)).
     """
 
@@ -694,22 +708,27 @@ class RAdam(Optimizer):
         rho_inf = 2 / (1 - self.beta2) - 1
         return rho_inf - 2 * t * self.beta2**t / (1 - self.beta2**t)
 
+    threshold = 5.0  # PyTorch's; the variance is finite from ρ_t > 4 on, 5 keeps a margin
+
     def rectification(self, t: int) -> Optional[float]:
-        """r_t, or None while ρ_t ≤ 5 (the variance of the adaptive step is not yet finite)."""
-        rho_inf, rho_t = 2 / (1 - self.beta2) - 1, self.rho(t)
-        if rho_t <= 5.0:
+        """r_t, or None while ρ_t ≤ 5 (PyTorch's conservative threshold; finite variance needs ρ_t > 4)."""
+        return self._rectification(self.rho(t))
+
+    def _rectification(self, rho_t: float) -> Optional[float]:
+        rho_inf = 2 / (1 - self.beta2) - 1
+        if rho_t <= self.threshold:
             return None
         return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
 
     def step_scalars(self, state, t):
-        return {"rho_t": self.rho(t)}
+        return {"rho_t": self.rho(t)}  # once per step, shared by all arrays
 
     def update_array(self, theta, g, *, t, m, v, rho_t):
         beta1, beta2 = self.beta1, self.beta2
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g**2
         m_hat = m / (1 - beta1**t)
-        r_t = self.rectification(t)
+        r_t = self._rectification(rho_t)
         if r_t is None:
             delta = -(m_hat * self.lr)  # too early to trust v: SGD with bias-corrected momentum
         else:

@@ -381,6 +381,12 @@ def test_best_learning_rate_check():
             lambda lrs, gaps: max(lr for lr, g in zip(lrs, gaps) if g == np.nanmin(gaps)))
     with pytest.raises(NotQuiteRight, match="worst"):
         exercises.check_best_learning_rate(lambda lrs, gaps: lrs[int(np.nanargmax(gaps))])
+    # issue #12, item 18: np.nanargmin takes the first of a tie, which is the smaller lr only on a sorted grid
+    with pytest.raises(NotQuiteRight, match="need not be sorted"):
+        exercises.check_best_learning_rate(lambda lrs, gaps: lrs[int(np.nanargmin(gaps))])
+    with pytest.raises(NotQuiteRight) as caught:
+        exercises.check_best_learning_rate(lambda lrs, gaps: lrs[int(np.argmin(gaps))])
+    assert "nanargmin" not in str(caught.value)  # the message must not recommend another wrong answer
 
 
 def test_sgd_escape_steps_check():
@@ -390,6 +396,11 @@ def test_sgd_escape_steps_check():
         exercises.check_sgd_escape_steps(lambda lr, y0, th: math.floor(math.log(th / y0) / math.log(1 + lr)))
     with pytest.raises(NotQuiteRight, match="exact growth factor"):
         exercises.check_sgd_escape_steps(lambda lr, y0, th: math.ceil(math.log(th / y0) / lr))
+    # issue #12, item 18: round() agreed with the ceiling while every case had a fraction above one half
+    with pytest.raises(NotQuiteRight, match="nearest integer"):
+        exercises.check_sgd_escape_steps(lambda lr, y0, th: round(math.log(th / y0) / math.log(1 + lr)))
+    with pytest.raises(NotQuiteRight, match="nearest integer"):
+        exercises.check_sgd_escape_steps(lambda lr, y0, th: int(np.round(np.log(th / y0) / np.log1p(lr))))
 
 
 def test_effective_learning_rate_check():

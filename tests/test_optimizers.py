@@ -395,6 +395,37 @@ def test_adamax_step_bound_is_approximate_for_gradients_that_decay_like_beta2():
     np.testing.assert_allclose(steps.max(), bound, rtol=1e-9)
 
 
+def test_adamax_step_bound_is_not_exceeded_by_gradients_that_grow_like_one_over_beta2():
+    # The docstring: "gradients *shrinking* like β2^t reach it (...), growing ones stay at α". Growing
+    # gradients keep u_t = |g_t| as the largest gradient so far, and m_t averages smaller ones.
+    lr, b2 = 0.002, 0.999
+    _, states = run_stream(AdaMax(lr=lr, beta2=b2, eps=0.0), [np.array([b2**-t]) for t in range(1, 2001)])
+    steps = np.array([abs(state.delta[0]) for state in states[1:]])
+    np.testing.assert_allclose(steps.max(), lr, rtol=1e-12)
+    assert "*shrinking* like β2^t reach it" in " ".join(AdaMax.__doc__.split())
+
+
+def amsgrad_step_sizes(**kwargs):
+    """α/√v̂_t (α = 1, ε = 0) for g_1 = 1, then g_t = 10⁻³: v_max stays (1 − β2)·1 after step 1."""
+    opt = Adam(1.0, eps=0.0, amsgrad=True, **kwargs)
+    _, states = run_stream(opt, [np.array([1.0])] + [np.array([1e-3])] * 2999)
+    return {t: float(1 / np.sqrt(states[t].v_hat[0])) for t in (1, 10, 100, 1000, 3000)}, states
+
+
+def test_amsgrad_with_the_bias_corrected_maximum_can_grow_its_step_size():
+    # Adam's docstring: "α/√v̂_t can grow while v_max stays fixed: g_1 = 1, then g_t = 10⁻³ gives
+    # α/√v̂_t = 1, 3.2, 9.8, 25.1, 30.8 (×α) at t = 1, 10, 100, 1000, 3000" (issue #12, item 3).
+    sizes, states = amsgrad_step_sizes()
+    assert all(states[t].v_max[0] == states[1].v_max[0] for t in (10, 100, 1000, 3000))
+    assert [round(sizes[t], 1) for t in sizes] == [1.0, 3.2, 9.8, 25.1, 30.8]
+    assert "α/√v̂_t = 1, 3.2, 9.8, 25.1, 30.8 (×α)" in " ".join(Adam.__doc__.split())
+
+
+def test_amsgrad_as_in_reddi_et_al_without_bias_correction_never_grows_its_step_size():
+    sizes, _ = amsgrad_step_sizes(bias_correction=False)
+    assert len(set(sizes.values())) == 1  # 1/√(0.001): the denominator only grows, α_t constant here
+
+
 def test_radam_starts_as_sgd_with_bias_corrected_momentum():
     # β2 = 0.999: ρ_t ≈ 1.0, 2.0, 3.0, 4.0, 5.0, 6.0 for t = 1…6, and PyTorch rectifies only when ρ_t > 5.
     lr, b1 = 0.01, 0.9
@@ -410,6 +441,24 @@ def test_radam_starts_as_sgd_with_bias_corrected_momentum():
         else:
             assert states[t].rho_t > 5
             assert not np.allclose(path[t] - path[t - 1], sgd_step, rtol=1e-3)
+
+
+def test_radam_rho_t_of_the_state_is_the_one_the_step_uses():
+    # ρ_t = 1.0, 2.0, 3.0, 4.0, 4.996, 5.994 for t = 1…6 (β2 = 0.999): finite variance from ρ_t > 4 on
+    # (step 5, the paper's condition), rectified by PyTorch's conservative ρ_t > 5 from step 6 on.
+    np.testing.assert_allclose([RAdam().rho(t) for t in range(1, 7)],
+                               [1.0, 1.9995, 2.9987, 3.9975, 4.9960, 5.9942], atol=1e-4)
+
+    class PapersRAdam(RAdam):
+        threshold = 4.0
+
+    grads = gradient_stream(6)
+    pytorch_path, states = run_stream(RAdam(lr=0.01), grads)
+    paper_path, _ = run_stream(PapersRAdam(lr=0.01), grads)
+    assert states[5].rho_t == RAdam().rho(5)
+    np.testing.assert_array_equal(paper_path[:5], pytorch_path[:5])
+    assert not np.allclose(paper_path[5], pytorch_path[5])  # rectified one step earlier
+    assert "finite once ρ_t > 4" in " ".join(RAdam.__doc__.split())
 
 
 # ---------------------------------------------------------------------------------------------

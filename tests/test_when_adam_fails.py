@@ -230,10 +230,22 @@ def test_adamw_update_check():
     def after(theta, g, m, v, t, lr, wd):
         return exercises.solution_adamw_update(theta, g, m, v, t, lr, 0.0) * (1 - lr * wd)
 
-    for wrong, message in ((adam_l2, "Adam \\+ L2"), (no_lr, "multiplied by the learning rate"),
+    for wrong, message in ((adam_l2, "Adam \\+ L2"), (no_lr, "Loshchilov & Hutter's own form"),
                            (after, "before this step")):
         with pytest.raises(NotQuiteRight, match=message):
             exercises.check_adamw_update(wrong)
+
+
+def test_adamw_in_the_papers_form_is_pytorchs_with_the_decay_divided_by_the_learning_rate():
+    # issue #12, item 8: Loshchilov & Hutter's Algorithm 2, θ ← θ − η_t(α·m̂/(√v̂+ε) + λθ) with η_t = 1,
+    # is adam_edu's (PyTorch's) θ ← θ − αλθ − α·m̂/(√v̂+ε) with λ_paper = α·λ.
+    theta, g = np.array([2.0, -1.0, 0.5]), np.array([0.3, 0.0, -4.0])
+    m, v, t, lr, lam_paper = np.array([0.1, -0.2, 0.0]), np.array([0.04, 0.01, 0.5]), 5, 0.05, 0.002
+    adam_step = exercises.solution_adamw_update(theta, g, m, v, t, lr, 0.0) - theta
+    papers = theta - 1.0 * (-adam_step + lam_paper * theta)
+    np.testing.assert_allclose(exercises.solution_adamw_update(theta, g, m, v, t, lr, lam_paper / lr), papers,
+                               rtol=1e-14)
+    assert "The paper's Algorithm 2 (line 12) does not multiply the decay by α" in " ".join(AdamW.__doc__.split())
 
 
 def test_buffers_per_parameter_check():

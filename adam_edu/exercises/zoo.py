@@ -24,12 +24,13 @@ def solution_best_learning_rate(learning_rates, final_gaps) -> float:
 
 
 def check_best_learning_rate(best_learning_rate) -> Verdict:
-    """best_learning_rate(learning_rates, final_gaps) on grids with a nan, a tie and an unsorted order."""
+    """best_learning_rate(learning_rates, final_gaps) on grids with a nan, ties and an unsorted order."""
     cases = [
         ((1e-3, 1e-2, 1e-1, 1.0), (2.0, 0.5, float("nan"), 3.0)),  # the nan must not win
         ((1e-3, 1e-2, 1e-1), (1e-4, 1e-9, 1e-9)),  # a tie: the smaller lr
         ((1.0, 0.1, 0.01), (5.0, 1e-3, 0.2)),  # not sorted by lr
         ((0.3, 3.0), (float("nan"), 7.0)),
+        ((0.1, 0.01, 1.0), (1e-9, 1e-9, 0.5)),  # a tie, not sorted: the first of the tie is not the smaller lr
     ]
     first = best_learning_rate(*cases[0])
     answer = None if first is None else [first] + [best_learning_rate(*case) for case in cases[1:]]
@@ -37,13 +38,16 @@ def check_best_learning_rate(best_learning_rate) -> Verdict:
     argmin_nan = [lrs[int(np.argmin(gaps))] for lrs, gaps in cases]
     larger_tie = [max(lr for lr, g in zip(lrs, gaps) if g == np.nanmin(gaps)) for lrs, gaps in cases]
     largest_gap = [lrs[int(np.nanargmax(gaps))] for lrs, gaps in cases]
+    first_of_tie = [lrs[int(np.nanargmin(gaps))] for lrs, gaps in cases]
     return verdict(
         "best_learning_rate",
         answer,
         expected,
         [
-            (argmin_nan, "np.argmin stops at a nan: a diverged run (nan) won. Leave nan out (np.nanargmin, "
-                         "or skip it in a loop)."),
+            (argmin_nan, "np.argmin stops at a nan: a diverged run (nan) won. Leave the nan entries out "
+                         "(skip them in a loop)."),
+            (first_of_tie, "on a tie you took the first of the equal gaps (np.nanargmin does), but the grid "
+                           "need not be sorted: the rule wants the smaller learning rate."),
             (larger_tie, "on a tie you chose the larger learning rate; the rule says the smaller one."),
             (largest_gap, "that is the worst learning rate: the rule wants the lowest f − f*."),
         ],
@@ -58,19 +62,23 @@ def solution_sgd_escape_steps(lr: float, y0: float, threshold: float = 0.5) -> i
 
 def check_sgd_escape_steps(sgd_escape_steps) -> Verdict:
     """sgd_escape_steps(lr, y0, threshold) for several learning rates and starts."""
-    cases = [(0.3, 1e-3, 0.5), (0.01, 1e-3, 0.5), (0.1, 1e-6, 0.5), (1.0, 1e-2, 0.25)]
+    # the last case has a fraction below 0.5 (34.09 steps), so rounding to the nearest integer is not rounding up
+    cases = [(0.3, 1e-3, 0.5), (0.01, 1e-3, 0.5), (0.1, 1e-6, 0.5), (1.0, 1e-2, 0.25), (0.2, 1e-3, 0.5)]
     first = sgd_escape_steps(*cases[0])
     answer = None if first is None else [first] + [sgd_escape_steps(*case) for case in cases[1:]]
     expected = [solution_sgd_escape_steps(*case) for case in cases]
     shrinking = [math.ceil(math.log(y0 / th) / math.log(1 - lr)) if lr < 1 else 0 for lr, y0, th in cases]
     floor = [math.floor(math.log(th / y0) / math.log(1 + lr)) for lr, y0, th in cases]
     linear = [math.ceil(math.log(th / y0) / lr) for lr, y0, th in cases]
+    nearest = [round(math.log(th / y0) / math.log(1 + lr)) for lr, y0, th in cases]
     return verdict(
         "sgd_escape_steps",
         answer,
         expected,
         [
             (floor, "rounded down: after that many steps y is still just below the threshold. Round up."),
+            (nearest, "rounded to the nearest integer: when the fraction is below one half, y is still below "
+                      "the threshold after that many steps. Round up."),
             (linear, "log(1 + lr) ≈ lr only for small lr; use the exact growth factor 1 + lr."),
             (shrinking, "along y the curvature is −1: the gradient −y makes y grow by 1 + lr, not shrink."),
         ],
@@ -144,7 +152,12 @@ def check_average_regret(average_regret) -> Verdict:
 
 
 def solution_adamw_update(theta, g, m, v, t, lr, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One AdamW step from the buffers of step t − 1; returns the new θ (Loshchilov & Hutter, Alg. 2)."""
+    """One AdamW step from the buffers of step t − 1; returns the new θ.
+
+    PyTorch's coupling, as ``adam_edu.AdamW``: the decay is multiplied by the learning rate,
+    θ_t = θ_{t−1} − α·λ·θ_{t−1} − α·m̂_t/(√v̂_t + ε). Loshchilov & Hutter's Algorithm 2 writes
+    θ_t = θ_{t−1} − η_t·(α·m̂_t/(√v̂_t + ε) + λ·θ_{t−1}): the same step with η_t = 1 and their λ = α·ours.
+    """
     t = t + 1
     m = beta1 * m + (1 - beta1) * g  # the moments see the loss gradient only
     v = beta2 * v + (1 - beta2) * g**2
@@ -169,10 +182,12 @@ def check_adamw_update(adamw_update) -> Verdict:
         expected,
         [
             (l2, "that is Adam + L2: λθ went into the gradient (and through 1/√v̂). AdamW decays θ outside Adam."),
-            (no_lr, "the decay is multiplied by the learning rate too: θ ← θ − α·λ·θ − α·m̂/(√v̂ + ε)."),
+            (no_lr, "that is Loshchilov & Hutter's own form (Algorithm 2 with η_t = 1), where λ is not "
+                    "multiplied by α. adam_edu.AdamW, like PyTorch, multiplies the decay by the learning rate: "
+                    "θ ← θ − α·λ·θ − α·m̂/(√v̂ + ε) (the paper's λ is α times this weight_decay)."),
             (after, "the decay applies to θ_{t−1}, the weights before this step's Adam update."),
         ],
-        hint="Adam's step from g alone, plus −α·λ·θ_{t−1}.",
+        hint="Adam's step from g alone, plus −α·λ·θ_{t−1} (PyTorch's coupling: the decay times the learning rate).",
     )
 
 
