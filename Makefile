@@ -98,8 +98,8 @@ screenshots: $(READY)               ## retake figures/screenshot_*.png (headless
 notebooks: $(READY)                 ## re-execute the stored notebooks in place (maintainers)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-paper: $(READY)                     ## the paper's Figures 1-4 in full mode (Fashion-MNIST; about 2 hours; resumes)
-	$(BIN)/python -m adam_edu.paper all
+paper: $(READY)                     ## the paper's Figures 1-4 in full mode (Fashion-MNIST; 2 core-hours; resumes); JOBS=N workers (default: every core)
+	$(BIN)/python -m adam_edu.paper all $(if $(JOBS),--jobs $(JOBS))
 
 benchmarks: $(READY)                ## speed tables, each with its reference measured in the same run
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
