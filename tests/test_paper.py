@@ -356,6 +356,8 @@ def test_exercise_pooled_size():
         ex.check_pooled_size(lambda s, w=3, st=2, p=1: (s + 2 * p - w) // st)
     with pytest.raises(NotQuiteRight, match="both"):
         ex.check_pooled_size(lambda s, w=3, st=2, p=1: (s - w) // st + 1)
+    with pytest.raises(NotQuiteRight, match="paper's case only"):  # right for the paper's pooling, and only there
+        ex.check_pooled_size(lambda s, w=3, st=2, p=1: math.ceil(s / 2))
 
 
 def test_exercise_fraction_below_eps():

@@ -189,3 +189,32 @@ def test_readme_claims_table_is_computed_from_the_results(quick1, quick2, quick3
         for quick in (quick1, quick2, quick3, quick4)
     ])
     assert stored == computed
+
+
+def test_readme_counts_the_runs_each_stored_figure_holds():
+    """The README's table of full runs says how many runs each figure has: the stored JSON's count (Figure 1
+    once said 45 where the file holds 47)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| Figure (\d) \| [^|]+ \| (\d+) \|", readme, flags=re.M))
+    assert sorted(rows) == ["1", "2", "3", "4"]
+    for number, stated in rows.items():
+        results = paper.load(f"fig{number}")
+        assert int(stated) == sum(len(runs) for runs in results.runs.values()), f"Figure {number}"
+
+
+def test_fig1_adagrad_decayed_twice_ends_8_times_further_from_f_star(monkeypatch):
+    """Notebook 07 (tests/prose_claims.py): decayed by α/√t on top of its own Σg², "AdaGrad's f − f* grows to
+    0.042, 8 times Adam's, and the claim holds, with AdaGrad's best α at the top of its grid"."""
+    monkeypatch.setattr(fig1, "DECAYED", fig1.DECAYED | {"AdaGrad"})
+    results = paper.run("fig1")
+    assert "AdaGrad" in results.problems["a"]["decayed"]
+    f_star = results.extras["a"]["f_star"]
+    gaps = {name: claims._gap(run.curve, f_star) for (name, _), run in results.best("a").items()}
+    assert f"{gaps['AdaGrad']:.2g}" == "0.042" and round(gaps["AdaGrad"] / gaps["Adam"]) == 8
+    assert claims.fig1(results)[1].held  # "both converge faster than AdaGrad"
+    adagrad = results.best("a")[("AdaGrad", "")]
+    tried = [run.setting.params["lr"] for run in results.runs["a"] if run.setting.optimizer == "AdaGrad"]
+    assert adagrad.setting.params["lr"] == max(tried) and training.on_grid_edge(adagrad, results.runs["a"])

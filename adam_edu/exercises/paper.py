@@ -123,13 +123,16 @@ def solution_pooled_size(size: int, window: int = 3, stride: int = 2, pad: int =
 
 def check_pooled_size(pooled_size) -> Verdict:
     """pooled_size(size, window, stride, pad) for the paper's pooling (3×3, stride 2, padding 1) and others."""
-    cases = [(32, 3, 2, 1), (28, 3, 2, 1), (7, 3, 2, 1), (8, 2, 2, 0), (5, 3, 1, 0)]
+    # the last two vary window, stride and padding enough that ⌈size/2⌉ (right for the paper's pooling) fails
+    cases = [(32, 3, 2, 1), (28, 3, 2, 1), (7, 3, 2, 1), (8, 2, 2, 0), (5, 3, 1, 0), (10, 5, 1, 0), (9, 3, 3, 0)]
     first = pooled_size(*cases[0])
     answer = None if first is None else [first] + [pooled_size(*c) for c in cases[1:]]
     return verdict(
         "pooled_size", answer, [solution_pooled_size(*c) for c in cases],
         [([(s + 2 * p - w) // st for s, w, st, p in cases], "you forgot the + 1: the first window counts too."),
-         ([(s - w) // st + 1 for s, w, st, p in cases], "the padding adds pad pixels on *both* sides: size + 2·pad.")],
+         ([(s - w) // st + 1 for s, w, st, p in cases], "the padding adds pad pixels on *both* sides: size + 2·pad."),
+         ([-(-s // 2) for s, w, st, p in cases], "⌈size/2⌉ is the paper's case only (3×3, stride 2, padding 1): use the "
+          "window, the stride and the padding.")],
         hint="Integer division (//) is the floor of the formula above; do not forget the + 1.",
     )
 

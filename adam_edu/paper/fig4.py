@@ -105,6 +105,23 @@ def off_scale_threshold(loss: np.ndarray) -> float:
     return float(np.max(slowest[np.isfinite(slowest)]))
 
 
+def blown_up(results: Results, horizon: str) -> str:
+    """Every point of the grid drawn ▲ (blown up: above ``off_scale_threshold``) or ✕ (diverged), per panel and
+    variant, as text: what the figure's markers show, one line per panel that has any."""
+    loss = loss_table(results, horizon)
+    top = off_scale_threshold(loss)
+    lines = []
+    for c, name in enumerate(VARIANTS):
+        for i, beta1 in enumerate(BETA1S):
+            for j, beta2 in enumerate(BETA2S):
+                points = [f"α=1e{LOG10_LRS[k]} {'✕' if not np.isfinite(value) else '▲'}"
+                          for k, value in enumerate(loss[c, i, j]) if not np.isfinite(value) or value > top]
+                if points:
+                    what = "red (with correction)" if c == 0 else "green (without)"
+                    lines.append(f"{what:<22} β1={beta1:g}, β2={beta2:<6g}: " + ", ".join(points))
+    return "\n".join(lines)
+
+
 def draw(results: Results, *, note: str = "") -> plt.Figure:
     """The paper's grid, twice: β1 rows × β2 columns of loss against log10(α), after the short and the long run."""
     vae = results.problems["vae"]
@@ -125,11 +142,12 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
                     shown = np.where(np.isfinite(values) & (values <= top), values, np.nan)
                     ax.plot(LOG10_LRS, shown, "o-", color=color(name), ms=4, lw=1.5,
                             label="with bias correction (Adam)" if c == 0 else "without (RMSProp + momentum)")
-                    shift = -0.12 if c == 0 else 0.12  # red and green markers side by side
-                    for k, value in enumerate(values):
+                    for k, value in enumerate(values):  # at their own α: red large and hollow, green small inside
                         if not np.isfinite(value) or value > top:
                             marker = "x" if not np.isfinite(value) else "^"
-                            ax.plot(LOG10_LRS[k] + shift, top, marker, color=color(name), ms=7, mew=2, clip_on=False)
+                            size, face = (11, "none") if c == 0 else (6, color(name))
+                            ax.plot(LOG10_LRS[k], top, marker, color=color(name), ms=size, mew=2, mfc=face,
+                                    clip_on=False)
                 ax.set_ylim(low - 0.04 * (top - low), top)
                 ax.set_title(f"β1={beta1:g}, β2={beta2:g}", fontsize=9)
                 if i == len(BETA1S) - 1:
@@ -148,7 +166,7 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
     fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=9, frameon=False)
     fig.text(0.5, -0.03, textwrap.fill("Loss = training cost (negative ELBO per image, mean over the epoch's minibatches). "
              "▲ at the top: above the axis, which ends at the loss with correction at α = 1e-5 (a run that has barely moved): "
-             "blown up; ✕: diverged (non-finite loss). Same initialisation, minibatches "
+             "blown up; ✕: diverged (non-finite loss); both at their α, red large, green small. Same initialisation, minibatches "
              f"and noise for all 60 runs; ε = 1e-8.{(' ' + note) if note else ''}", 200), ha="center", fontsize=8)
     return fig
 

@@ -1,0 +1,191 @@
+"""List the numbers in the notebooks' prose that no computation backs.
+
+    python tools/check_prose_numbers.py [notebooks/NAME.ipynb ...]     (default: every notebook)
+
+The rule (README, "Tests"): every number in a notebook's Markdown that states a result is printed by a code cell
+of that notebook, so that nbval checks it on every run, or asserted by a test that quotes its sentence. This
+tool finds each number in the Markdown and looks for it
+
+- among the numbers of the same notebook's code cells and stored outputs, at the precision the prose gives it
+  (prose "0.042" is backed by a printed 0.0421; "5×10⁻⁵" by 4.96e-05; "6%" by 0.06, 6.0 or 6.2%);
+- in the quotes of tests/prose_claims.py (``CLAIMS``: notebook, the quoted words, the test that asserts them);
+- in ``ALLOWED`` below: numbers that are not results (a setting typed in prose, a citation, a definition),
+  each with the reason.
+
+Numbers that are never results are skipped without a listing: inside inline code or a code block (code, not
+prose), in link and image targets, section, figure, notebook and equation references (§6.2, Figure 4,
+notebook 03, Algorithm 1), and years of citations. It prints every number it could not place, with its words
+around it, and exits 1 if there is any (CI runs it), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+# a number in prose: 1,797 / 0.042 / 1.22×10⁻⁶ / 10⁻⁴ / 10^{-12} / 1e-3, with an optional % after it
+_POWER = r"10(?:[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\^\{?[-+−]?\d+\}?)"
+NUMBER = re.compile(
+    r"(?<![\w.^{])"
+    rf"(?:(?P<power>{_POWER})"
+    r"|(?P<mantissa>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?:\s*(?:×|\\times|·|\\cdot)\s*(?P<scale>{_POWER}))?(?:[eE](?P<exp>[-+]?\d+))?)"
+    r"(?P<percent>\s?%)?"
+)
+REFERENCE = re.compile(
+    r"(§\s*|Figures?\s+|Fig\.\s*|[Nn]otebooks?\s+|Algorithm\s+|[Ss]ection\s+|[Tt]able\s+|[Ee]xercise\s+|"
+    r"[Ee]quation\s+|\*\*|Lemma\s+|Theorem\s+|Corollary\s+|issue\s+#|#)$"
+)
+CITATION_YEAR = re.compile(r"^(19[5-9]\d|20[0-3]\d)[a-z]?$")
+
+
+def _power(text: str) -> float:
+    """10⁻⁴ or 10^{-4} → 1e-4."""
+    exponent = text[2:].translate(SUPERSCRIPT).strip("^{}").replace("−", "-")
+    return 10.0 ** int(exponent)
+
+
+def _value(match: re.Match) -> float:
+    if match.group("power"):
+        return _power(match.group("power"))
+    value = float(match.group("mantissa").replace(",", ""))
+    if match.group("scale"):
+        value *= _power(match.group("scale"))
+    if match.group("exp"):
+        value *= 10.0 ** int(match.group("exp"))
+    return value
+
+
+def _digits(text: str) -> int:
+    """Significant digits as written: '0.042' → 2, '1.22' → 3, '37' → 2, '1,797' → 4, '50,000' → 5 (a whole
+    number is taken as exact), '10⁻⁴' → 1."""
+    text = text.replace(",", "")
+    return max(1, len(text.replace(".", "").lstrip("0")))
+
+
+def numbers_in(text: str) -> list[tuple[float, int, bool, int, int]]:
+    """(value, significant digits, is a percentage, start, end) of every number in ``text``."""
+    found = []
+    for match in NUMBER.finditer(text):
+        digits = _digits(match.group("mantissa") or "1")
+        found.append((_value(match), digits, bool(match.group("percent")), match.start(), match.end()))
+    return found
+
+
+def _rounded(value: float, digits: int) -> float:
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.{digits}g}")
+
+
+def backed(value: float, digits: int, percent: bool, evidence: list[float]) -> bool:
+    """Whether a printed number, rounded to the prose's precision, is the prose's number."""
+    targets = [value] if not percent else [value, value / 100]
+    for candidate in evidence:
+        for target in targets:
+            if target == 0:
+                if candidate == 0:
+                    return True
+                continue
+            for scale in (1.0, -1.0):
+                if _rounded(scale * candidate, digits) == _rounded(target, digits):
+                    return True
+    return False
+
+
+def prose(source: str) -> str:
+    """Markdown without what is not prose: code blocks, inline code, link and image targets, HTML comments."""
+    source = re.sub(r"```.*?```", " ", source, flags=re.S)
+    source = re.sub(r"<!--.*?-->", " ", source, flags=re.S)
+    source = re.sub(r"`[^`]*`", " ", source)
+    source = re.sub(r"\]\([^)]*\)", "]", source)
+    source = re.sub(r"https?://\S+", " ", source)
+    return source
+
+
+def _outputs_text(cell: dict) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            parts.append("".join(output["text"]))
+        for kind in ("text/plain", "text/markdown", "text/html"):
+            if kind in output.get("data", {}):
+                parts.append("".join(output["data"][kind]))
+    return "\n".join(parts)
+
+
+def claims_registry() -> list[tuple[str, str, str]]:
+    """tests/prose_claims.py's CLAIMS, read without importing the tests: (notebook, quote, test)."""
+    path = ROOT / "tests" / "prose_claims.py"
+    if not path.exists():
+        return []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CLAIMS" for t in node.targets):
+            return [tuple(item) for item in ast.literal_eval(node.value)]
+    return []
+
+
+def _spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where ``phrase`` stands in ``text``, white space folded (a phrase may wrap across lines)."""
+    pattern = r"\s+".join(re.escape(word) for word in phrase.split())
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
+def unbacked(path: Path) -> list[str]:
+    """Every number of the notebook's prose that nothing backs, as 'notebook: …context…' lines."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    evidence_text = "\n".join(
+        "".join(c["source"]) + "\n" + _outputs_text(c) for c in nb["cells"] if c["cell_type"] == "code"
+    )
+    evidence = [value for value, *_ in numbers_in(evidence_text)]
+    evidence += [value * 100 for value in evidence]  # a printed fraction backs a percentage in prose
+    name = path.stem[:2]
+    quotes = [quote for notebook, quote, _ in claims_registry() if notebook == name]
+    allowed = ALLOWED.get(name, {})
+    problems = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = prose("".join(cell["source"]))
+        for value, digits, percent, start, end in numbers_in(text):
+            before = text[max(0, start - 20):start]
+            written = text[start:end].strip()
+            if REFERENCE.search(before) or (CITATION_YEAR.match(written) and value >= 1950):
+                continue
+            context = " ".join(text[max(0, start - 50):end + 30].split())
+            if backed(value, digits, percent, evidence):
+                continue
+            if any(quote in " ".join(text.split()) and written in quote for quote in quotes):
+                continue
+            if any(a <= start and end <= b for phrase in allowed for a, b in _spans(text, phrase)):
+                continue
+            problems.append(f"{path.name}: {written!r} in “…{context}…”")
+    return problems
+
+
+# Numbers in the prose that are not results, per notebook (its two-digit number): a phrase of the prose → why
+# its numbers need no computation. Only the numbers inside the phrase are allowed, so the same number elsewhere
+# in the notebook is still checked.
+ALLOWED: dict[str, dict[str, str]] = {}
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(p) for p in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    problems = [line for path in paths for line in unbacked(path)]
+    for line in problems:
+        print(line)
+    print(f"{len(problems)} number(s) in the prose of {len(paths)} notebook(s) that no cell prints, no test asserts "
+          "and no allow-list entry explains")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
