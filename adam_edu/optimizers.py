@@ -509,7 +509,11 @@ class Adam(Optimizer):
         contiguous = all(
             a.flags.c_contiguous for key in thetas for a in (thetas[key], gs[key], *leaves[key]) if a is not None
         )
-        if not contiguous or self.decoupled_weight_decay:  # decided before anything is written
+        # The blocked kernel is this class's update_array, written in place: a subclass with a rule of its own
+        # (e.g. ε inside the root) takes the generic path, which runs its update_array. Decided before anything
+        # is written.
+        own_rule = type(self).update_array is Adam.update_array
+        if not contiguous or self.decoupled_weight_decay or not own_rule:
             return super().step(params, grads, state)
         for key, theta in thetas.items():
             self._step_blocked(theta.reshape(-1), gs[key].reshape(-1), *(
