@@ -11,7 +11,7 @@ the ε"; Adam shows "marginal improvement over SGD with momentum".
 
 CIFAR-10 is not available here. Quick mode: 1,000 of the 8×8 digits, ZCA-whitened, a small CNN with
 two stages instead of three (8 → 4 → 2 pixels; a third would pool to 1×1) and 3×3 kernels (a 5×5
-kernel nearly covers an 8×8 image), minibatch 32 (31 steps per epoch rather than 8). Full mode:
+kernel nearly covers an 8×8 image), minibatch 32 (32 steps per epoch, the last of 8 images, rather than 8). Full mode:
 Fashion-MNIST (1×28×28), ZCA-whitened, a training subset and narrower layers, because the NumPy CNN at the paper's width takes about 0.4 s
 per minibatch here; every figure says so. The step size is constant.
 """
@@ -35,7 +35,7 @@ FIGURE = "fig3"
 VARIANTS = ("no dropout", "dropout")
 DROPOUT = {"no dropout": (0.0, 0.0), "dropout": (0.2, 0.5)}  # (input, dense layer)
 SIZES = {
-    # quick mode: minibatch 32, so that an epoch of 1,000 images has 31 steps (at 128 it would have 8, and
+    # quick mode: minibatch 32, so that an epoch of 1,000 images has 32 steps (at 128 it would have 8, and
     # "the first 3 epochs" of the left panel would be 24 steps)
     "quick": {"epochs": 20, "images": 1_000, "channels": (8, 16), "hidden": 32, "kernel": 3, "batch": 32},
     "full": {"epochs": 45, "images": 5_000, "channels": (8, 8, 16), "hidden": 128, "kernel": 5, "batch": 128},
