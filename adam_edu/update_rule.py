@@ -43,8 +43,59 @@ def adam_with_convention(convention: str, **hyper) -> Adam:
 
 
 def step_bound(lr: float, beta1: float, beta2: float) -> float:
-    """The paper's §2.1 bound on |Δ_t| for ε = 0: α·(1−β1)/√(1−β2) when (1−β1) > √(1−β2), else α."""
+    """The paper's §2.1 bound for ε = 0, which holds for a lone gradient, not for every gradient sequence.
+
+    α·(1−β1)/√(1−β2) when (1−β1) > √(1−β2), else α. A gradient that is zero at every step but one
+    (§2.1's "most severe case of sparsity") moves the parameter by α·(1−β1)/√(1−β2) late in a run
+    (``steps_after_a_spike``). Gradients that grow by β2/β1 per step move it further: see ``step_supremum``.
+    """
     return lr * (1 - beta1) / np.sqrt(1 - beta2) if (1 - beta1) > np.sqrt(1 - beta2) else lr
+
+
+def step_supremum(lr: float, beta1: float, beta2: float, t: int | None = None) -> float:
+    r"""The largest |Δ_t| that any gradient sequence can give, for ε = 0 (at step t, or as t → ∞).
+
+    With ε = 0, |Δ_t| = α·|m̂_t|/√v̂_t, and by Cauchy–Schwarz, writing r = β1²/β2,
+
+        |Σ_i β1^(t−i) g_i| ≤ √(Σ_k r^k)·√(Σ_i β2^(t−i) g_i²)    (k = 0…t−1),
+
+    with equality when g_i ∝ (β2/β1)^i. Hence
+
+        |Δ_t| ≤ α·(1−β1)/(1−β1^t)·√((1−β2^t)/(1−β2))·√((1−r^t)/(1−r)),
+
+    which increases towards α·(1−β1)/√((1−β2)(1−β1²/β2)) as t → ∞: 7.27α for the defaults, against
+    the 3.16α of a lone gradient (``step_bound``). For β1 = 0 the two agree. If β1² ≥ β2 there is no
+    bound: the sum Σ r^k grows without limit.
+    """
+    r = beta1**2 / beta2
+    if r >= 1:
+        return np.inf
+    if t is None:
+        return lr * (1 - beta1) / np.sqrt((1 - beta2) * (1 - r))
+    return lr * (1 - beta1) / (1 - beta1**t) * np.sqrt((1 - beta2**t) / (1 - beta2) * (1 - r**t) / (1 - r))
+
+
+def steps_on_growing_gradients(steps: int, *, lr: float = 1.0, beta1: float = 0.9, beta2: float = 0.999) -> np.ndarray:
+    """|Δ_t| of ``Adam(eps=0)`` on one parameter fed gradients that grow by β2/β1 per step.
+
+    These are the gradients of equality in ``step_supremum``: late in the run the step reaches its
+    supremum. The last gradient is 1 and each earlier one β1/β2 times the next, down to a floor of about
+    e^(−200) (so that g² does not underflow to 0); the floored early gradients weigh less than e^(−200)
+    in m_t and v_t. For β1 = 0 the extreme case is a lone gradient: see ``steps_after_a_spike``.
+    """
+    if not 0 < beta1 < 1:
+        raise ValueError(f"beta1 must be in (0, 1), got {beta1}")
+    optimizer = Adam(lr=lr, beta1=beta1, beta2=beta2, eps=0.0)
+    theta = np.zeros(1)
+    state = optimizer.init(theta)
+    growth = beta2 / beta1
+    floor = int(200 / np.log(growth))  # (β1/β2)^floor ≈ e^(−200)
+    sizes = np.zeros(steps)
+    for t in range(1, steps + 1):
+        g = growth ** max(t - steps, -floor)  # (β2/β1)^(t − steps)
+        theta, state = optimizer.update(theta, np.array([g]), state)
+        sizes[t - 1] = abs(state.delta[0])
+    return sizes
 
 
 def steps_after_a_spike(spike_at: int, steps: int, *, lr: float = 1.0, beta1: float = 0.9,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from adam_edu import SGD, Adam, RMSProp, functions, update_rule
+from adam_edu import SGD, Adam, RMSProp, functions, moments, update_rule
 from adam_edu.exercises import NotQuiteRight
 from adam_edu.exercises import update_rule as exercises
 from adam_edu.functions import cubic, quadratic, rosenbrock
@@ -14,10 +14,13 @@ def test_first_step_is_lr_per_coordinate_whatever_the_gradient():
     np.testing.assert_allclose(np.abs(adam.states[1].delta), [0.1, 0.1], rtol=1e-7)
     sgd = functions.run(SGD(lr=0.035), quadratic, steps=1)
     np.testing.assert_allclose(np.abs(sgd.states[1].delta), [0.14, 1.3125], rtol=1e-12)
+    # 04: "9.4 times larger along y than along x ... the curvature ratio 25 times 1.5/4", not 25
+    ratio = abs(sgd.states[1].delta[1] / sgd.states[1].delta[0])
+    assert f"{ratio:.1f}" == "9.4" and ratio == pytest.approx(25 * 1.5 / 4) and quadratic.start == (-4.0, 1.5)
 
 
 @pytest.mark.parametrize("beta1, beta2", [(0.9, 0.999), (0.9, 0.99), (0.99, 0.999), (0.0, 0.999)])
-def test_a_lone_gradient_reaches_the_bound_only_when_one_minus_beta1_is_larger(beta1, beta2):
+def test_a_lone_gradient_reaches_the_papers_bound_only_when_one_minus_beta1_is_larger(beta1, beta2):
     sizes = update_rule.steps_after_a_spike(10_000, 10_020, beta1=beta1, beta2=beta2)
     at_spike = sizes[9_999]
     assert at_spike <= update_rule.step_bound(1.0, beta1, beta2) * (1 + 1e-12)
@@ -27,6 +30,55 @@ def test_a_lone_gradient_reaches_the_bound_only_when_one_minus_beta1_is_larger(b
     else:
         assert at_spike <= 1.0 + 1e-12
     assert sizes[10_000:].max() < at_spike
+
+
+@pytest.mark.parametrize("beta1, beta2, printed", [(0.9, 0.999, "7.2703"), (0.9, 0.99, "2.3452"),
+                                                   (0.99, 0.999, "2.2991")])
+def test_growing_gradients_reach_the_supremum_and_break_the_papers_bound(beta1, beta2, printed):
+    # 04: "7.27α for the defaults, more than twice the paper's 3.16α, and 2.35α and 2.30α where the paper's
+    # bound says α"; the run is Adam(eps=0) itself, so a wrong formula or a wrong run cannot both agree
+    sizes = update_rule.steps_on_growing_gradients(20_000, beta1=beta1, beta2=beta2)
+    supremum = update_rule.step_supremum(1.0, beta1, beta2)
+    assert f"{supremum:.4f}" == f"{sizes.max():.4f}" == printed
+    assert sizes.max() <= supremum * (1 + 1e-12)
+    assert sizes.max() > 2 * update_rule.step_bound(1.0, beta1, beta2)
+    assert (f"{supremum:.2f}", f"{update_rule.step_bound(1.0, beta1, beta2):.2f}") in [
+        ("7.27", "3.16"), ("2.35", "1.00"), ("2.30", "1.00")]
+
+
+@pytest.mark.parametrize("beta1, beta2", [(0.9, 0.999), (0.5, 0.99), (0.99, 0.999)])
+@pytest.mark.parametrize("t", [1, 2, 10, 300])
+def test_supremum_at_step_t_is_reached_and_never_exceeded(beta1, beta2, t):
+    supremum = update_rule.step_supremum(1.0, beta1, beta2, t)
+    # reached at step t by gradients (β2/β1)^i, the case of equality in Cauchy–Schwarz
+    assert update_rule.steps_on_growing_gradients(t, beta1=beta1, beta2=beta2)[-1] == pytest.approx(supremum, rel=1e-9)
+    # not exceeded by other sequences: random, a lone spike, steady, growing faster or slower
+    rng = np.random.default_rng(0)
+    sequences = [rng.normal(size=t), rng.lognormal(0, 3, size=t), np.ones(t), np.eye(1, t, t - 1)[0],
+                 1.5 ** np.arange(t), (beta2 / beta1) ** (np.arange(t) * 0.9)]
+    for grads in sequences:
+        with np.errstate(invalid="ignore"):  # the lone spike's zeros before it: 0/0, only the last step counts
+            steps = np.abs(moments.adam_steps(grads, lr=1.0, beta1=beta1, beta2=beta2, eps=0.0))
+        assert steps[-1] <= supremum * (1 + 1e-12)
+    # the finite-t value grows towards the limit and stays below it
+    assert supremum <= update_rule.step_supremum(1.0, beta1, beta2) * (1 + 1e-12)
+    assert t > 1 or supremum == pytest.approx(1.0, rel=1e-12)
+
+
+def test_supremum_is_the_lone_spike_without_momentum_and_infinite_when_beta1_squared_reaches_beta2():
+    assert update_rule.step_supremum(1.0, 0.0, 0.999) == pytest.approx(update_rule.step_bound(1.0, 0.0, 0.999))
+    assert update_rule.step_supremum(1.0, 0.99, 0.98) == np.inf
+    with pytest.raises(ValueError, match="beta1 must be in"):
+        update_rule.steps_on_growing_gradients(10, beta1=0.0)
+
+
+def test_dense_examples_exceed_lr_but_stay_far_below_the_supremum():
+    # 04: the cubic of notebook 01 (1.09) and notebook 03's noisy stream with β2 = 0.99 (1.15)
+    noisy = moments.noisy_gradients(1.0, 1.0, steps=50, seed=0)
+    np.testing.assert_array_equal(noisy, moments.noisy_gradients(1.0, 1.0, steps=20_000, seed=0)[:50])
+    largest = np.abs(moments.adam_steps(noisy, lr=1.0, beta1=0.9, beta2=0.99)).max()
+    assert f"{largest:.2f}" == "1.15"
+    assert 1 < largest < update_rule.step_supremum(1.0, 0.9, 0.99) / 2
 
 
 def test_steps_exceed_lr_on_the_cubic_but_stay_near_it():
@@ -66,11 +118,43 @@ def test_eps_conventions_agree_at_full_scale_and_part_for_small_gradients():
 
 
 def test_eps_inside_root_differs_from_adam_only_in_the_last_line():
-    a = functions.run(update_rule.AdamEpsInsideRoot(lr=0.05, eps=0.0), rosenbrock, steps=50).params
-    b = functions.run(Adam(lr=0.05, eps=0.0), rosenbrock, steps=50).params
-    np.testing.assert_array_equal(a, b)
+    # Step by step from Adam's own states, with √ε the size of √v̂ (gradients ~1e-3, ε = 1e-6), so the
+    # placement shows: m, v, m̂, v̂ must be Adam's to the bit, Δ must be −α·m̂/√(v̂ + ε) and not Adam's Δ.
+    # (At ε = 0 the two rules are the same, so a test there could not see where ε went.)
+    lr, eps = 0.05, 1e-6
+    adam, inside = Adam(lr=lr, eps=eps), update_rule.AdamEpsInsideRoot(lr=lr, eps=eps)
+    objective = functions.scaled(rosenbrock, 1e-5)
+    history = functions.run(adam, objective, steps=30)
+    for t in range(1, 31):
+        before, after = history.states[t - 1], history.states[t]
+        theta = history.params[t - 1]
+        g = objective.grad(theta)
+        _, buffers, diagnostics = inside.update_array(theta, g, t=t, m=before.m, v=before.v, v_max=None)
+        np.testing.assert_array_equal(buffers["m"], after.m)
+        np.testing.assert_array_equal(buffers["v"], after.v)
+        np.testing.assert_array_equal(diagnostics["m_hat"], after.m_hat)
+        np.testing.assert_array_equal(diagnostics["v_hat"], after.v_hat)
+        np.testing.assert_allclose(diagnostics["delta"], -lr * after.m_hat / np.sqrt(after.v_hat + eps), rtol=1e-15)
+        assert np.all(np.abs(diagnostics["delta"] / after.delta - 1) > 1e-2)  # ε's place is visible
     with pytest.raises(ValueError, match="convention must be one of"):
         update_rule.adam_with_convention("nowhere")
+
+
+def test_eps_conventions_at_tiny_gradients_step_as_printed():
+    # 04: at gradient scale 1e-8, Algorithm 1 steps by α·m̂/ε, the ε̂ form by α·√(1−β2^t)·m̂/ε̂, inside the
+    # root by α·m̂/√ε; the printed Δ_100 and their approximations, and x_100 − x_0
+    objective = functions.scaled(cubic, 1e-8)
+    approximations = [lambda m: 0.05 * m / 1e-7, lambda m: 0.05 * np.sqrt(1 - 0.999**100) * m / 1e-7,
+                      lambda m: 0.05 * m / np.sqrt(1e-7)]
+    printed = [("9.76e-05", "9.77e-05", "0.00475"), ("8.73e-06", "8.73e-06", "0.000496"),
+               ("6.32e-09", "6.32e-09", "6.32e-07")]
+    for name, approximation, expected in zip(update_rule.EPS_CONVENTIONS, approximations, printed):
+        history = functions.run(update_rule.adam_with_convention(name, lr=0.05, eps=1e-7), objective, steps=100)
+        state = history.states[100]
+        got = (f"{abs(state.delta[0]):.3g}", f"{abs(approximation(state.m_hat[0])):.3g}",
+               f"{history.params[100, 0] - history.params[0, 0]:.3g}")
+        assert got == expected, name
+    assert f"{np.sqrt(1 - 0.999**100):.2f}" == "0.31"
 
 
 def test_rmsprop_is_adam_without_momentum_and_correction():
@@ -188,13 +272,13 @@ def test_diverging_run_is_reported_not_raised():
 
 def test_exercise_checks_accept_the_solutions():
     assert exercises.check_adam_update(exercises.solution_adam_update)
-    assert exercises.check_step_bound(exercises.solution_step_bound)
+    assert exercises.check_step_supremum(exercises.solution_step_supremum)
     assert exercises.check_rmsprop_as_adam(exercises.solution_rmsprop_as_adam)
 
 
 def test_exercise_checks_report_templates_as_not_attempted():
     assert not exercises.check_adam_update(lambda *args: None)
-    assert not exercises.check_step_bound(lambda *args: None)
+    assert not exercises.check_step_supremum(lambda *args: None)
     assert not exercises.check_rmsprop_as_adam(lambda *args: None)
 
 
@@ -222,9 +306,14 @@ def test_adam_update_check_names_the_classic_mistakes(mistake, message):
         exercises.check_adam_update(_adam_update_with(**mistake))
 
 
-def test_step_bound_and_rmsprop_checks_name_the_mistakes():
-    with pytest.raises(NotQuiteRight, match="usual case only"):
-        exercises.check_step_bound(lambda lr, b1, b2: lr)
+def test_step_supremum_and_rmsprop_checks_name_the_mistakes():
+    # the old exercise's answer, the paper's bound, is now the named mistake it is
+    with pytest.raises(NotQuiteRight, match="paper's §2.1 bound"):
+        exercises.check_step_supremum(lambda lr, b1, b2, t: update_rule.step_bound(lr, b1, b2))
+    with pytest.raises(NotQuiteRight, match="steady gradient"):
+        exercises.check_step_supremum(lambda lr, b1, b2, t: lr)
+    with pytest.raises(NotQuiteRight, match="limit t → ∞"):
+        exercises.check_step_supremum(lambda lr, b1, b2, t: update_rule.step_supremum(lr, b1, b2))
     with pytest.raises(NotQuiteRight, match="no bias correction"):
         exercises.check_rmsprop_as_adam(lambda lr, rho, eps: {"lr": lr, "beta1": 0.0, "beta2": rho, "eps": eps})
     with pytest.raises(NotQuiteRight, match="no momentum"):

@@ -7,7 +7,7 @@ import numpy as np
 from adam_edu.exercises import NotQuiteRight, Verdict, verdict
 from adam_edu.functions import rosenbrock, run
 from adam_edu.optimizers import Adam, RMSProp
-from adam_edu.update_rule import step_bound
+from adam_edu.update_rule import step_bound, step_supremum
 
 _THETA = np.linspace(-0.4, 0.6, 6)
 _HYPER = {"lr": 1e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-3}  # ε large enough to tell its place
@@ -71,22 +71,32 @@ def check_adam_update(adam_update) -> Verdict:
     )
 
 
-def solution_step_bound(lr, beta1, beta2):
-    """§2.1: |Δ| ≤ α·(1−β1)/√(1−β2) if (1−β1) > √(1−β2), otherwise |Δ| ≤ α."""
-    return lr * (1 - beta1) / np.sqrt(1 - beta2) if (1 - beta1) > np.sqrt(1 - beta2) else lr
+def solution_step_supremum(lr, beta1, beta2, t):
+    """The largest |Δ_t| at step t for ε = 0, over all gradient sequences (Cauchy–Schwarz, notebook 04).
+
+    |Σ β1^(t−i) g_i| ≤ √(Σ_k (β1²/β2)^k)·√(Σ β2^(t−i) g_i²), k = 0…t−1; then the two bias corrections.
+    """
+    r = beta1**2 / beta2
+    return (lr * (1 - beta1) / (1 - beta1**t)
+            * np.sqrt((1 - beta2**t) / (1 - beta2) * (1 - r**t) / (1 - r)))
 
 
-def check_step_bound(bound) -> Verdict:
-    """bound(lr, beta1, beta2) -> the largest possible |Δ_t| for ε = 0."""
-    cases = [(0.1, 0.9, 0.999), (0.1, 0.9, 0.99), (1.0, 0.0, 0.9), (0.01, 0.99, 0.999), (1.0, 0.5, 0.9999)]
-    answer = None if bound(*cases[0]) is None else [bound(*c) for c in cases]
+def check_step_supremum(supremum) -> Verdict:
+    """supremum(lr, beta1, beta2, t) -> the largest possible |Δ_t| at step t for ε = 0."""
+    cases = [(0.1, 0.9, 0.999, 1), (0.1, 0.9, 0.999, 10), (0.1, 0.9, 0.999, 10_000), (0.1, 0.9, 0.99, 100),
+             (0.01, 0.99, 0.999, 1000), (1.0, 0.5, 0.9999, 50)]
+    answer = None if supremum(*cases[0]) is None else [supremum(*c) for c in cases]
+    expected = [step_supremum(*c) for c in cases]
+    limits = [step_supremum(*c[:3]) for c in cases]
     return verdict(
-        "step_bound", answer, [step_bound(*c) for c in cases],
-        [([c[0] for c in cases], "that is the usual case only: when (1−β1) > √(1−β2) a single gradient "
-                                 "after many zeros gives a step of α·(1−β1)/√(1−β2)."),
-         ([c[0] * (1 - c[1]) / np.sqrt(1 - c[2]) for c in cases],
-          "α·(1−β1)/√(1−β2) is the bound only when (1−β1) > √(1−β2); otherwise it is α.")],
-        hint="Compare 1−β1 with √(1−β2) (paper §2.1).",
+        "step_supremum", answer, expected,
+        [([step_bound(*c[:3]) for c in cases],
+          "that is the paper's §2.1 bound, the step of a lone gradient after a long silence. Gradients that "
+          "grow by β2/β1 per step give more: bound Σ β1^(t−i)·g_i by Cauchy–Schwarz."),
+         ([c[0] for c in cases], "α is the step of a steady gradient, not the largest step."),
+         (limits, "that is the limit t → ∞; at step t the sums have t terms and the two corrections "
+                  "1 − β1^t, 1 − β2^t are not yet 1 (at t = 1 the step is exactly α).")],
+        hint="Write m̂_t and v̂_t as sums over the gradients and apply Cauchy–Schwarz to Σ β1^(t−i)·g_i.",
     )
 
 
