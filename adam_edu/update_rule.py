@@ -1,7 +1,8 @@
 """Experiments on Adam's update rule θ ← θ − α·m̂/(√v̂ + ε) (notebook 04).
 
-The step size and its bound (paper §2.1), the ε conventions of the libraries, and Adam's relatives as
-special cases or limits (paper §5 and §7.1).
+The step size, the paper's §2.1 bound (a lone gradient's step) and the true supremum over all gradient
+sequences, the ε conventions of the libraries, and Adam's relatives as special cases or limits (paper §5
+and §7.1).
 """
 
 from __future__ import annotations
