@@ -23,7 +23,8 @@ import numpy as np
 
 from adam_edu.paper.training import Results, final_cost
 
-__all__ = ["Claim", "ClaimsTable", "fig1", "fig2", "fig3", "fig4", "CLAIMS", "table", "summary_markdown"]
+__all__ = ["Claim", "ClaimsTable", "fig1", "fig2", "fig3", "fig4", "CLAIMS", "table", "summary_markdown",
+           "cost_against_best", "fig3_comparisons"]
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,66 @@ def fig4(results: Results) -> list[Claim]:
             ok_short == 30 and ok_long == 30,
         ),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a step size off the best costs (the grids behind a best-of-grid figure)
+
+
+def cost_against_best(results: Results, panel: str) -> str:
+    """Every setting of a panel's grid against the best of its row (optimizer and variant), as text.
+
+    A final cost below twice the best shows as the percentage it is higher (``+6.0%``), a larger one as the
+    factor (``×25.1``): how much a step size off the best costs, which the figure does not show. A run that
+    diverged shows "diverged" and one whose final cost depends on the CPU (``Run.unstable``) "unstable": no
+    number is printed for either. The best itself is left out.
+    """
+    chosen = results.best(panel)
+    rows: dict[tuple[str, str], list[str]] = {}
+    for run in results.runs[panel]:
+        key = (run.setting.optimizer, run.setting.variant)
+        best_run = chosen[key]
+        if run is best_run:
+            continue
+        cost, best_cost = final_cost(run.curve), final_cost(best_run.curve)
+        ratio = cost / best_cost
+        shown = "diverged" if not math.isfinite(cost) else "unstable" if run.unstable else _relative(ratio)
+        hyper = ", ".join(f"{k}={v:g}" for k, v in run.setting.params.items() if v != best_run.setting.params.get(k))
+        rows.setdefault(key, []).append(f"{hyper}: {shown}")
+    width = max(len(name + (" + " + variant if variant else "")) for name, variant in rows)
+    return "\n".join(f"{name + (' + ' + variant if variant else ''):<{width}}  " + " | ".join(cells)
+                     for (name, variant), cells in rows.items())
+
+
+def _relative(ratio: float) -> str:
+    """A ratio of two costs as the percentage above or below 1 (``+6.0%``), from 2 on as the factor (``×25.1``)."""
+    return f"{ratio - 1:+.1%}" if ratio < 2 else f"×{ratio:.3g}" if ratio < 1000 else f"×{ratio:,.0f}"
+
+
+def fig3_comparisons(results: Results) -> str:
+    """Figure 3's best runs compared, per variant, as notebook 09's prose compares them (for printing).
+
+    The mean cost over the first 3 epochs of Adam and AdaGrad against SGD-Nesterov's, in percent, and the final
+    costs against each other: SGD-Nesterov's and AdaGrad's against Adam's, AdaGrad's against SGD-Nesterov's (a
+    percentage below a factor 2, the factor above).
+    """
+    lines = []
+    for variant in ("no dropout", "dropout"):
+        curves = _best_curves(results, "cnn", variant)
+        early = {name: float(np.mean([cost for _, cost in c["early"]])) for name, c in curves.items()}
+        final = {name: final_cost(c) for name, c in curves.items()}
+
+        def against(value: float, reference: float) -> str:
+            return f"{abs(value / reference - 1):.1%} {'below' if value < reference else 'above'}"
+
+        lines += [
+            f"{variant:<11} first 3 epochs: Adam {against(early['Adam'], early['Nesterov'])} SGD-Nesterov, "
+            f"AdaGrad {against(early['AdaGrad'], early['Nesterov'])}",
+            f"{'':<11} final cost against Adam's: SGD-Nesterov {_relative(final['Nesterov'] / final['Adam'])}, AdaGrad "
+            f"{_relative(final['AdaGrad'] / final['Adam'])}; AdaGrad against SGD-Nesterov's: "
+            f"{_relative(final['AdaGrad'] / final['Nesterov'])}",
+        ]
+    return "\n".join(lines)
 
 
 CLAIMS: dict[str, Callable[[Results], list[Claim]]] = {"fig1": fig1, "fig2": fig2, "fig3": fig3, "fig4": fig4}
