@@ -835,7 +835,10 @@ def eps_slowdown(eps: float, lr: float = 0.3, steps: int = STEPS) -> np.ndarray:
 
 def plot_failures(lrs: Sequence[float] = (0.05, 0.5, 1.0, 2.0), small_eps: Sequence[float] = (1e-8, 1e-12, 0.0),
                   large_eps: Sequence[float] = (1e-8, 1.0, 10.0, 100.0)) -> plt.Figure:
-    """Learning rate too large, ε too small, ε too large: Adam (defaults otherwise) in three panels."""
+    """Learning rate too large, ε too small, ε too large: Adam with β = (0.9, 0.999) in three panels.
+
+    Each panel has its own learning rate: the cubic varies it (ε = 1e-8), the round-off weight uses 0.01 and
+    the quadratic 0.3 (its tuned lr in notebook 05), each with ε varied."""
     fig, axes = plt.subplots(1, 3, figsize=(12.5, 3.5), layout="constrained")
     shades = plt.get_cmap("Reds")(np.linspace(0.4, 1.0, 4))
     styles = ("-", "--", "-.", ":")

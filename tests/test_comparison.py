@@ -156,6 +156,30 @@ def test_what_the_race_shows(searches):
     assert [k for k, g in gap["saddle"].items() if g >= comparison.CONVERGED] == ["AdaDelta", "AdamW"]
 
 
+def test_adagrad_on_the_quadratic_converges_geometrically_not_exactly(searches):
+    # 05: "from step 3 on, f − f* shrinks by a factor 0.12 to 0.13 per step, a geometric convergence that passes
+    # 1e-10 at step 14" (issue #12, item 16: the prose said it hit the minimum exactly in 14 steps).
+    run = searches["quadratic"]["AdaGrad"].best_run
+    assert run.lr == 3.0
+    factor = run.gaps[3:15] / run.gaps[2:14]
+    assert 0.12 < factor.min() and factor.max() < 0.13
+    assert comparison.settling_step(run.gaps) == 14 and run.gaps[13] > 1e-10 > run.gaps[14] > 0
+    assert np.all(run.gaps[1:21] > 0)  # not at the minimum at step 14, nor 6 steps later
+
+
+def test_on_the_saddle_sgd_grows_y_by_a_constant_factor_and_adam_by_about_lr(chosen):
+    # 05, claim (c): on the log axis SGD and AdaDelta climb along straight lines (|y| × 1.01 per step), the
+    # adaptive methods move y by about lr per step (issue #12, item 21: the prose had it the other way round).
+    paths = {label: np.abs(comparison.trajectory(comparison.make_optimizer(label, 0.01), saddle, steps=10).path[:, 1])
+             for label in ("SGD", "AdaDelta", "Adam")}
+    for label in ("SGD", "AdaDelta"):
+        growth = paths[label][1:] / paths[label][:-1]
+        assert growth.max() - growth.min() < 5e-4 and 1.009 < growth.min()
+    adam_steps = np.diff(paths["Adam"]) / 0.01
+    assert 0.8 < adam_steps.min() and adam_steps.max() < 1.05
+    assert exercises.solution_sgd_escape_steps(0.01, 1e-3, 0.5) == 625
+
+
 def test_the_sgd_family_sits_next_to_divergence_and_the_adaptive_methods_hardly_diverge(searches):
     diverged = {(name, label, lr) for name, found in searches.items() for label, search in found.items()
                 for lr, gap in zip(search.learning_rates, search.final_gaps)

@@ -162,6 +162,26 @@ def test_learning_rate_too_large_on_the_cubic():
     assert xs[1] > 1.9 and np.all(np.diff(xs[10:]) < 0)  # over the hill, then sliding for ever
 
 
+def test_learning_rate_too_large_goes_the_right_way_first():
+    # 06 §4: "With lr 2 it goes the right way, downhill, but overshoots the local minimum at 4/3 and lands at
+    # x = 2.001; the way back overshoots too, over the local maximum at 0 at step 3 [...] steps that end at 1.6
+    # to 1.7 times lr" (issue #12, item 17: the prose said it jumped over the maximum at once).
+    xs = comparison.steps_on_the_cubic(2.0)
+    assert round(xs[1], 3) == 2.001
+    assert np.flatnonzero(xs < 0)[0] == 3
+    last = np.abs(np.diff(xs[-11:])) / 2.0
+    assert 1.6 <= last.min() and last.max() < 1.75
+    assert np.all(np.diff(xs[3:]) < 0)  # past 0 it only slides away
+
+
+def test_eps_is_felt_in_proportion_to_the_gradients():
+    # 06 §4: the default ε = 1e-8 against gradients of 1e-6 is ε/|g| = 0.01, "less than ε = 1 is here" (0.027 to
+    # 0.25 of the quadratic's start gradients 4 and 37.5), and ε = 100 is 2.7 to 25 of them (issue #12, item 7).
+    g = np.abs(quadratic.grad(np.array(quadratic.start)))
+    np.testing.assert_array_equal(g, [4.0, 37.5])
+    assert 1e-8 / 1e-6 < 1.0 / g.max() < 1.0 / g.min() < 1 < 100 / g.max()
+
+
 def test_eps_too_small_and_too_large():
     walks = {eps: f"{abs(comparison.round_off_walk(eps)[-1]):.1e}" for eps in (1e-8, 1e-12, 0.0)}
     assert walks == {1e-8: "4.6e-05", 1e-12: "2.3e-01", 0.0: "4.5e-01"}
