@@ -137,7 +137,7 @@ def test_fig3_comparisons_of_the_stored_full_run():
 
 def test_fig3_starts_at_chance_and_the_early_panel_has_its_own_resolution(quick3):
     problem, _ = fig3.problems("quick")[0]
-    assert problem.batch_size == 32  # 31 steps per epoch of 1,000 images
+    assert problem.batch_size == 32  # 32 steps per epoch of 1,000 images (the last one of 8)
     for (name, variant), run in quick3.best("cnn").items():
         early = np.array(run.curve["early"])[:, 1]  # the mean cost of each 1/8 epoch (4 steps)
         assert early[1:].max() < np.log(10) + 0.1, (name, variant)  # from chance, ln 10 (the output layer starts at 0)
