@@ -310,7 +310,7 @@ class SGD(Optimizer):
 
 class AdaGradState(NamedTuple):
     t: int
-    s: Params  # sum of squared gradients, Σ_{i≤t} g_i²
+    s: Params  # sum of squared gradients, s_0 + Σ_{i≤t} g_i²
     delta: Optional[Params]
 
 
@@ -318,24 +318,46 @@ class AdaGrad(Optimizer):
     r"""AdaGrad (Duchi, Hazan & Singer 2011): s_t = s_{t−1} + g_t², θ_t = θ_{t−1} − η·g_t/(√s_t + ε).
 
     ε outside the root, as PyTorch's Adagrad. Steps shrink as the sum grows and never recover.
+
+    Parameters
+    ----------
+    lr : η, the step size.
+    eps : ε, added to √s_t (or to s_t, with ``eps_inside_root``).
+    initial_accumulator_value : s_0, the value the sum starts from, PyTorch's name and meaning
+        (PyTorch's default 0; Keras 3's default 0.1). A positive s_0 caps the first steps below η.
+    eps_inside_root : True divides by √(s_t + ε), as Keras 3's ``Adagrad`` and d2l do.
+        ``AdaGrad(lr, eps, initial_accumulator_value=0.1, eps_inside_root=True)`` is
+        ``keras.optimizers.Adagrad(lr, initial_accumulator_value=0.1, epsilon=eps)``.
     """
 
     State = AdaGradState
     slots = ("s",)
 
-    def __init__(self, lr: float, eps: float = 1e-10):
+    def __init__(self, lr: float, eps: float = 1e-10, *, initial_accumulator_value: float = 0.0,
+                 eps_inside_root: bool = False):
         self.lr = _positive("lr", lr)
         self.eps = _non_negative("eps", eps)
+        self.initial_accumulator_value = _non_negative("initial_accumulator_value", initial_accumulator_value)
+        self.eps_inside_root = _flag("eps_inside_root", eps_inside_root)
+
+    def initial_buffer(self, name, theta):
+        return np.full_like(theta, self.initial_accumulator_value)  # s_0
 
     def update_array(self, theta, g, *, t, s):
-        s = s + g**2
-        delta = -self.lr * g / (np.sqrt(s) + self.eps)
+        s = s + g**2  # s_t ← s_{t−1} + g_t²
+        if self.eps_inside_root:
+            denominator = np.sqrt(s + self.eps)  # √(s_t + ε), Keras 3
+        else:
+            denominator = np.sqrt(s) + self.eps  # √s_t + ε, PyTorch
+        delta = -self.lr * g / denominator  # θ_t ← θ_{t−1} − η·g_t/denominator
         return theta + delta, {"s": s}, {"delta": delta}
 
 
 class RMSPropState(NamedTuple):
     t: int
     s: Params  # moving average of squared gradients
+    g_avg: Optional[Params]  # moving average of gradients (None unless centered=True)
+    b: Optional[Params]  # momentum buffer (None without momentum)
     delta: Optional[Params]
 
 
@@ -343,21 +365,58 @@ class RMSProp(Optimizer):
     r"""RMSProp (Tieleman & Hinton 2012): s_t = ρ·s_{t−1} + (1−ρ)·g_t², θ_t = θ_{t−1} − η·g_t/(√s_t + ε).
 
     ε outside the root and no bias correction, as PyTorch's RMSprop with alpha=rho. (Keras puts ε
-    inside the root.) Equal to ``Adam(beta1=0, beta2=rho, bias_correction=False)``.
+    inside the root: ``eps_inside_root=True``.) Equal to ``Adam(beta1=0, beta2=rho, bias_correction=False)``.
+
+    Parameters
+    ----------
+    lr : η, the step size.
+    rho : ρ, the decay rate of the moving average s_t, in [0, 1) (PyTorch's ``alpha``).
+    eps : ε, added to the root (or under it, with ``eps_inside_root``).
+    momentum : μ in [0, 1), PyTorch's name and meaning: b_t = μ·b_{t−1} + g_t/denominator and
+        θ_t = θ_{t−1} − η·b_t. (Keras keeps η inside its buffer, b_t = μ·b_{t−1} + η·g_t/denominator
+        and θ_t = θ_{t−1} − b_t: the same path while η is constant.)
+    centered : True divides by an estimate of the standard deviation instead of the root mean square,
+        as PyTorch and Keras do: ḡ_t = ρ·ḡ_{t−1} + (1−ρ)·g_t and the denominator uses s_t − ḡ_t².
+    eps_inside_root : True divides by √(s_t + ε) (centered: √(s_t − ḡ_t² + ε)), as Keras 3's
+        ``RMSprop`` and d2l do. ``RMSProp(lr, rho, eps, momentum=μ, centered=c, eps_inside_root=True)``
+        is ``keras.optimizers.RMSprop(lr, rho=rho, momentum=μ, epsilon=eps, centered=c)``.
     """
 
     State = RMSPropState
-    slots = ("s",)
+    slots = ("s", "g_avg", "b")
 
-    def __init__(self, lr: float, rho: float = 0.99, eps: float = 1e-8):
+    def __init__(self, lr: float, rho: float = 0.99, eps: float = 1e-8, *, momentum: float = 0.0,
+                 centered: bool = False, eps_inside_root: bool = False):
         self.lr = _positive("lr", lr)
         self.rho = _unit_interval("rho", rho)
         self.eps = _non_negative("eps", eps)
+        self.momentum = _unit_interval("momentum", momentum)
+        self.centered = _flag("centered", centered)
+        self.eps_inside_root = _flag("eps_inside_root", eps_inside_root)
 
-    def update_array(self, theta, g, *, t, s):
-        s = self.rho * s + (1 - self.rho) * g**2
-        delta = -self.lr * g / (np.sqrt(s) + self.eps)
-        return theta + delta, {"s": s}, {"delta": delta}
+    def initial_buffer(self, name, theta):
+        if (name == "g_avg" and not self.centered) or (name == "b" and not self.momentum):
+            return None
+        return np.zeros_like(theta)
+
+    def update_array(self, theta, g, *, t, s, g_avg, b):
+        rho = self.rho
+        s = rho * s + (1 - rho) * g**2  # s_t ← ρ·s_{t−1} + (1 − ρ)·g_t²
+        if self.centered:
+            g_avg = rho * g_avg + (1 - rho) * g  # ḡ_t ← ρ·ḡ_{t−1} + (1 − ρ)·g_t
+            variance = s - g_avg**2  # s_t − ḡ_t², the second moment less the squared mean
+        else:
+            variance = s
+        if self.eps_inside_root:
+            denominator = np.sqrt(variance + self.eps)  # √(s_t + ε), Keras 3
+        else:
+            denominator = np.sqrt(variance) + self.eps  # √s_t + ε, PyTorch
+        if self.momentum:
+            b = self.momentum * b + g / denominator  # b_t ← μ·b_{t−1} + g_t/denominator
+            delta = -self.lr * b  # θ_t ← θ_{t−1} − η·b_t
+        else:
+            delta = -self.lr * g / denominator  # θ_t ← θ_{t−1} − η·g_t/denominator
+        return theta + delta, {"s": s, "g_avg": g_avg, "b": b}, {"delta": delta}
 
 
 class AdaDeltaState(NamedTuple):
@@ -425,6 +484,10 @@ class Adam(Optimizer):
     eps_hat : True uses the efficient form of the paper's §2, as Keras and TensorFlow do:
         α_t = α·√(1 − β2^t)/(1 − β1^t) and θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂), where ``eps`` is ε̂.
         Same as Algorithm 1 with a time-varying ε_t = ε̂/√(1 − β2^t).
+    eps_inside_root : True puts ε under the root, θ_t ← θ_{t−1} − α·m̂_t/√(v̂_t + ε): not Adam as
+        published, but the placement of Keras 3's RMSprop and Adagrad, of d2l's RMSProp and AdaGrad, and
+        of Optax's ``eps_root`` (``optax.adam(eps=0, eps_root=ε)``). With ``beta1=0`` and
+        ``bias_correction=False`` it is ``keras.optimizers.RMSprop(rho=beta2)``. Not with ``eps_hat``.
     amsgrad : Reddi, Kale & Kumar (2018): divide by the running maximum of the raw v_t (as PyTorch
         and Keras do), so the denominator's v_max never shrinks. The paper's Algorithm 2 has no bias
         correction, and there α_t/√v̂_t never grows when α_t does not; here the maximum is divided by
@@ -450,6 +513,7 @@ class Adam(Optimizer):
         eps_hat: bool = False,
         amsgrad: bool = False,
         weight_decay: float = 0.0,
+        eps_inside_root: bool = False,
     ):
         self.lr = _positive("lr", lr)
         self.beta1 = _unit_interval("beta1", beta1)
@@ -459,6 +523,9 @@ class Adam(Optimizer):
         self.eps_hat = _flag("eps_hat", eps_hat)
         self.amsgrad = _flag("amsgrad", amsgrad)
         self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.eps_inside_root = _flag("eps_inside_root", eps_inside_root)
+        if self.eps_hat and self.eps_inside_root:
+            raise ValueError("eps_hat=True and eps_inside_root=True are two places for ε; choose at most one")
 
     def initial_buffer(self, name, theta):
         if name == "v_max" and not self.amsgrad:
@@ -487,6 +554,8 @@ class Adam(Optimizer):
             correction = math.sqrt(1 - beta2**t) / (1 - beta1**t) if self.bias_correction else 1.0
             alpha_t = alpha * correction  # α_t = α·√(1 − β2^t)/(1 − β1^t)
             delta = -(alpha_t * m) / (np.sqrt(v_used) + eps)  # θ_t ← θ_{t−1} − α_t·m_t/(√v_t + ε̂)
+        elif self.eps_inside_root:
+            delta = -alpha * m_hat / np.sqrt(v_hat + eps)  # θ_t ← θ_{t−1} − α·m̂_t/√(v̂_t + ε)
         else:
             delta = -alpha * m_hat / (np.sqrt(v_hat) + eps)  # θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε)
         theta = theta + delta
@@ -550,21 +619,26 @@ class Adam(Optimizer):
                 np.multiply(mm, alpha_t, out=a)
                 np.negative(a, out=a)
                 np.sqrt(vv, out=b)
-            elif self.bias_correction:  # −α·m̂/(√v̂ + ε)
-                np.divide(mm, bc1, out=a)
-                np.multiply(a, -alpha, out=a)
-                np.divide(vv, bc2, out=b)
-                np.sqrt(b, out=b)
-            else:
-                np.multiply(mm, -alpha, out=a)
-                np.sqrt(vv, out=b)
-            np.add(b, eps, out=b)
+            else:  # −α·m̂/(√v̂ + ε), or −α·m̂/√(v̂ + ε) with ε inside the root
+                if self.bias_correction:
+                    np.divide(mm, bc1, out=a)
+                    np.multiply(a, -alpha, out=a)
+                    vv = np.divide(vv, bc2, out=b)
+                else:
+                    np.multiply(mm, -alpha, out=a)
+                if self.eps_inside_root:
+                    np.add(vv, eps, out=b)
+                    np.sqrt(b, out=b)
+                else:
+                    np.sqrt(vv, out=b)
+            if not self.eps_inside_root:
+                np.add(b, eps, out=b)
             np.divide(a, b, out=a)
             np.add(th, a, out=th)
 
 
 class AdamW(Adam):
-    r"""AdamW (Loshchilov & Hutter, ICLR 2019): decoupled weight decay, in PyTorch's coupling.
+    r"""AdamW (Loshchilov & Hutter, ICLR 2019): decoupled weight decay, in PyTorch's and Keras's coupling.
 
     θ ← θ·(1 − α·λ) first, then the Adam step computed from the gradient alone:
     θ_t = θ_{t−1} − α·λ·θ_{t−1} − α·m̂_t/(√v̂_t + ε), as PyTorch, Keras and Optax do. Unlike an L2 term
@@ -574,6 +648,11 @@ class AdamW(Adam):
     θ_t = θ_{t−1} − η_t·(α·m̂_t/(√v̂_t + ε) + λ_paper·θ_{t−1}), η_t a schedule multiplier (1 here).
     The two agree when λ_paper = α·λ; the paper's finding that the best λ does not depend on α is
     about λ_paper, so with this coupling it is the product α·λ that stays put.
+
+    ``eps_hat`` and ``amsgrad`` mean what they mean for ``Adam``. ``AdamW(..., amsgrad=True)`` is
+    PyTorch's ``AdamW(amsgrad=True)``; ``AdamW(..., eps_hat=True)`` is Keras 3's ``AdamW``, which is
+    its ε̂ ``Adam`` after ``variable − variable·weight_decay·learning_rate`` (the decay multiplied by the
+    learning rate, as here).
     """
 
     decoupled_weight_decay = True
@@ -585,8 +664,11 @@ class AdamW(Adam):
         beta2: float = 0.999,
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
+        *,
+        eps_hat: bool = False,
+        amsgrad: bool = False,
     ):
-        super().__init__(lr, beta1, beta2, eps, weight_decay=weight_decay)
+        super().__init__(lr, beta1, beta2, eps, weight_decay=weight_decay, eps_hat=eps_hat, amsgrad=amsgrad)
 
 
 # ---------------------------------------------------------------------------------------------

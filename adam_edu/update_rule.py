@@ -7,6 +7,8 @@ and §7.1).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from adam_edu.functions import Objective, run
@@ -16,20 +18,18 @@ EPS_CONVENTIONS = ("Algorithm 1: √v̂ + ε", "ε̂ form (Keras): √v + ε̂",
 
 
 class AdamEpsInsideRoot(Adam):
-    r"""Adam with ε inside the square root: θ_t ← θ_{t−1} − α·m̂_t/√(v̂_t + ε).
+    r"""Deprecated: use ``Adam(eps_inside_root=True)``, which this is.
 
-    Not Adam as published; the placement of Keras's RMSprop and AdaGrad, and of Optax's ``eps_root``.
-    Only the last line differs from ``Adam.update_array``.
+    Adam with ε inside the square root, θ_t ← θ_{t−1} − α·m̂_t/√(v̂_t + ε): not Adam as published; the
+    placement of Keras's RMSprop and AdaGrad, and of Optax's ``eps_root``. Kept so that older code runs.
     """
 
-    def update_array(self, theta, g, *, t, m, v, v_max):
-        beta1, beta2 = self.beta1, self.beta2
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g**2
-        m_hat = m / (1 - beta1**t) if self.bias_correction else m
-        v_hat = v / (1 - beta2**t) if self.bias_correction else v
-        delta = -self.lr * m_hat / np.sqrt(v_hat + self.eps)  # ε inside the root
-        return theta + delta, {"m": m, "v": v, "v_max": v_max}, {"m_hat": m_hat, "v_hat": v_hat, "delta": delta}
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, *,
+                 bias_correction: bool = True, amsgrad: bool = False, weight_decay: float = 0.0):
+        warnings.warn("AdamEpsInsideRoot is deprecated; use adam_edu.optimizers.Adam(eps_inside_root=True)",
+                      DeprecationWarning, stacklevel=2)
+        super().__init__(lr, beta1, beta2, eps, bias_correction=bias_correction, amsgrad=amsgrad,
+                         weight_decay=weight_decay, eps_inside_root=True)
 
 
 def adam_with_convention(convention: str, **hyper) -> Adam:
@@ -39,7 +39,7 @@ def adam_with_convention(convention: str, **hyper) -> Adam:
     if convention == EPS_CONVENTIONS[1]:
         return Adam(**hyper, eps_hat=True)
     if convention == EPS_CONVENTIONS[2]:
-        return AdamEpsInsideRoot(**hyper)
+        return Adam(**hyper, eps_inside_root=True)
     raise ValueError(f"convention must be one of {EPS_CONVENTIONS}, got {convention!r}")
 
 

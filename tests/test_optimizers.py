@@ -507,6 +507,57 @@ def test_decays_must_not_be_negative(cls, keyword):
         build(cls, **{keyword: -0.1})
 
 
+def test_rmsprop_momentum_must_be_in_0_1():
+    for value in (1.0, -0.1):
+        with pytest.raises(ValueError, match=re.escape(f"momentum must be in [0, 1), got {value!r}")):
+            RMSProp(lr=0.01, momentum=value)
+    with pytest.raises(TypeError, match=re.escape("momentum must be a real number, got '0.9' of type str")):
+        RMSProp(lr=0.01, momentum="0.9")
+
+
+def test_initial_accumulator_value_must_not_be_negative():
+    with pytest.raises(ValueError, match=re.escape("initial_accumulator_value must be >= 0, got -0.1")):
+        AdaGrad(lr=0.01, initial_accumulator_value=-0.1)
+    with pytest.raises(ValueError, match=re.escape("initial_accumulator_value must be a finite number, got inf")):
+        AdaGrad(lr=0.01, initial_accumulator_value=float("inf"))
+    with pytest.raises(TypeError, match=re.escape("initial_accumulator_value must be a real number, got None")):
+        AdaGrad(lr=0.01, initial_accumulator_value=None)
+
+
+def test_nadam_momentum_decay_must_be_a_finite_number():
+    with pytest.raises(ValueError, match=re.escape("momentum_decay must be a finite number, got nan")):
+        Nadam(momentum_decay=float("nan"))
+    with pytest.raises(TypeError, match=re.escape("momentum_decay must be a real number, got 'keras'")):
+        Nadam(momentum_decay="keras")
+
+
+@pytest.mark.parametrize(
+    ("cls", "keyword"),
+    [(Adam, "eps_inside_root"), (AdaGrad, "eps_inside_root"), (RMSProp, "eps_inside_root"), (RMSProp, "centered"),
+     (AdamW, "eps_hat"), (AdamW, "amsgrad")],
+)
+def test_new_flags_must_be_true_or_false(cls, keyword):
+    with pytest.raises(TypeError, match=re.escape(f"{keyword} must be True or False, got 'yes'")):
+        build(cls, **{keyword: "yes"})
+
+
+def test_eps_hat_and_eps_inside_root_exclude_each_other():
+    message = "eps_hat=True and eps_inside_root=True are two places for ε; choose at most one"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Adam(eps_hat=True, eps_inside_root=True)
+
+
+def test_new_keywords_are_keyword_only_and_named_in_suggestions():
+    with pytest.raises(TypeError):
+        AdaGrad(0.01, 1e-10, 0.1)  # initial_accumulator_value only by name
+    with pytest.raises(TypeError):
+        RMSProp(0.01, 0.99, 1e-8, 0.9)  # momentum only by name
+    with pytest.raises(TypeError, match=re.escape("(did you mean 'initial_accumulator_value'?)")):
+        AdaGrad(lr=0.01, initial_accumulator=0.1)
+    with pytest.raises(TypeError, match=re.escape("(did you mean 'eps_inside_root'?)")):
+        Adam(eps_inside_rot=True)
+
+
 @pytest.mark.parametrize("cls", ALL_OPTIMIZERS)
 def test_hyper_parameters_must_be_numbers(cls):
     with pytest.raises(TypeError, match=re.escape("lr must be a real number, got '0.1' of type str")):

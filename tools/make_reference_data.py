@@ -141,6 +141,14 @@ TORCH_SETTINGS = [
     # RAdam's first steps are SGD steps (ρ_t ≤ 5), hence the small Rosenbrock learning rates.
     ("RAdam", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, {"cubic": 0.05, "rosenbrock": 0.001}),
     ("RAdam", {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, {"cubic": 0.01, "rosenbrock": 0.002}),
+    # PyTorch's names and meanings of AdaGrad's s_0, RMSProp's momentum and centering, AdamW's AMSGrad.
+    ("AdaGrad", {"eps": 1e-10, "initial_accumulator_value": 0.1}, {"cubic": 0.1, "rosenbrock": 0.1}),
+    ("AdaGrad", {"eps": 1e-6, "initial_accumulator_value": 1.0}, {"cubic": 0.5, "rosenbrock": 0.5}),
+    ("RMSProp", {"rho": 0.99, "eps": 1e-8, "momentum": 0.9}, {"cubic": 0.001, "rosenbrock": 0.0003}),
+    ("RMSProp", {"rho": 0.99, "eps": 1e-8, "centered": True}, {"cubic": 0.01, "rosenbrock": 0.003}),
+    ("RMSProp", {"rho": 0.99, "eps": 1e-6, "momentum": 0.5, "centered": True}, {"cubic": 0.005, "rosenbrock": 0.001}),
+    ("AdamW", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01, "amsgrad": True},
+     {"cubic": 0.05, "rosenbrock": 0.05}),
 ]
 
 
@@ -151,11 +159,11 @@ def torch_optimizer(name: str, kw: dict) -> tuple[type, dict]:
         return optim.SGD, dict(lr=lr, momentum=kw["momentum"], dampening=0.0, weight_decay=0.0,
                                nesterov=kw["nesterov"])
     if name == "AdaGrad":
-        return optim.Adagrad, dict(lr=lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
-                                   eps=kw["eps"])
+        return optim.Adagrad, dict(lr=lr, lr_decay=0.0, weight_decay=0.0,
+                                   initial_accumulator_value=kw.get("initial_accumulator_value", 0.0), eps=kw["eps"])
     if name == "RMSProp":
-        return optim.RMSprop, dict(lr=lr, alpha=kw["rho"], eps=kw["eps"], weight_decay=0.0, momentum=0.0,
-                                   centered=False)
+        return optim.RMSprop, dict(lr=lr, alpha=kw["rho"], eps=kw["eps"], weight_decay=0.0,
+                                   momentum=kw.get("momentum", 0.0), centered=kw.get("centered", False))
     if name == "AdaDelta":
         return optim.Adadelta, dict(lr=lr, rho=kw["rho"], eps=kw["eps"], weight_decay=0.0)
     betas = (kw["beta1"], kw["beta2"])
@@ -169,7 +177,7 @@ def torch_optimizer(name: str, kw: dict) -> tuple[type, dict]:
                                 amsgrad=kw.get("amsgrad", False))
     if name == "AdamW":
         return optim.AdamW, dict(lr=lr, betas=betas, eps=kw["eps"], weight_decay=kw["weight_decay"],
-                                 amsgrad=False)
+                                 amsgrad=kw.get("amsgrad", False))
     if name == "AdaMax":
         return optim.Adamax, dict(lr=lr, betas=betas, eps=kw["eps"], weight_decay=0.0)
     if name == "Nadam":
@@ -221,22 +229,65 @@ KERAS_SETTINGS = [
     ({"learning_rate": 0.05, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}, ("float32",)),
 ]
 
+# The other Keras optimizers: (Keras class, its keywords but the learning rate, adam_edu optimizer, its
+# keywords but lr, {objective: learning rate}), each in float64 and float32. Learning rates, ρ, β and the
+# weight decay are exact in float32, as above. What each one is in adam_edu, verified in Keras 3.15.1's
+# source (keras/src/optimizers/*.py):
+# * RMSprop: velocity ← ρ·velocity + (1 − ρ)·g²; centered: ḡ ← ρ·ḡ + (1 − ρ)·g and velocity − ḡ²;
+#   increment = lr·g/√(velocity + ε) (ε inside the root); momentum: b ← μ·b + increment, θ ← θ − b.
+#   That is RMSProp(eps_inside_root=True) (lr outside the buffer there: the same path at a constant lr),
+#   and, with no momentum and no centering, Adam(beta1=0, beta2=ρ, bias_correction=False, eps_inside_root=True).
+# * Adagrad: accumulator starts at initial_accumulator_value, += g²; θ ← θ − lr·g/√(accumulator + ε):
+#   AdaGrad(initial_accumulator_value=..., eps_inside_root=True).
+# * AdamW: Keras's Adam (ε̂) after base_optimizer._apply_weight_decay, θ ← θ − θ·wd·lr (decay multiplied
+#   by the learning rate, before the step): AdamW(eps_hat=True).
+# * Nadam: u_t = β1·(1 − ½·0.96^t), PyTorch's μ_t with momentum_decay ψ = 1 (PyTorch: 0.96^(t·ψ),
+#   ψ = 0.004), Algorithm 1's ε outside √v̂_t: Nadam(momentum_decay=1.0).
+KERAS_MORE = [
+    # ρ = 1 − 2**-7 on Rosenbrock: with ρ ≤ 0.9375 and these learning rates the paths there sit on a knife-edge.
+    ("RMSprop", {"rho": 1 - 2**-7, "momentum": 0.0, "epsilon": 1e-7, "centered": False}, "RMSProp",
+     {"rho": 1 - 2**-7, "eps": 1e-7, "eps_inside_root": True}, {"cubic": 2**-7, "rosenbrock": 2**-10}),
+    ("RMSprop", {"rho": 1 - 2**-7, "momentum": 0.75, "epsilon": 1e-6, "centered": False}, "RMSProp",
+     {"rho": 1 - 2**-7, "eps": 1e-6, "momentum": 0.75, "eps_inside_root": True}, {"cubic": 2**-9, "rosenbrock": 2**-10}),
+    ("RMSprop", {"rho": 1 - 2**-7, "momentum": 0.5, "epsilon": 1e-7, "centered": True}, "RMSProp",
+     {"rho": 1 - 2**-7, "eps": 1e-7, "momentum": 0.5, "centered": True, "eps_inside_root": True},
+     {"cubic": 2**-8, "rosenbrock": 2**-10}),
+    ("RMSprop", {"rho": 0.9375, "momentum": 0.0, "epsilon": 2**-20, "centered": False}, "Adam",
+     {"beta1": 0.0, "beta2": 0.9375, "eps": 2**-20, "bias_correction": False, "eps_inside_root": True},
+     {"cubic": 2**-7, "rosenbrock": 2**-12}),
+    ("Adagrad", {"initial_accumulator_value": 0.1, "epsilon": 1e-7}, "AdaGrad",
+     {"eps": 1e-7, "initial_accumulator_value": 0.1, "eps_inside_root": True}, {"cubic": 2**-3, "rosenbrock": 2**-3}),
+    ("Adagrad", {"initial_accumulator_value": 2**-10, "epsilon": 2**-20}, "AdaGrad",
+     {"eps": 2**-20, "initial_accumulator_value": 2**-10, "eps_inside_root": True},
+     {"cubic": 2**-1, "rosenbrock": 2**-1}),
+    ("AdamW", {"weight_decay": 2**-4, "beta_1": 0.875, "beta_2": 1 - 2**-10, "epsilon": 1e-7, "amsgrad": False},
+     "AdamW", {"beta1": 0.875, "beta2": 1 - 2**-10, "eps": 1e-7, "weight_decay": 2**-4, "eps_hat": True},
+     {"cubic": 2**-5, "rosenbrock": 2**-5}),
+    ("AdamW", {"weight_decay": 0.5, "beta_1": 0.75, "beta_2": 1 - 2**-7, "epsilon": 2**-20, "amsgrad": True},
+     "AdamW", {"beta1": 0.75, "beta2": 1 - 2**-7, "eps": 2**-20, "weight_decay": 0.5, "eps_hat": True,
+               "amsgrad": True}, {"cubic": 2**-6, "rosenbrock": 2**-6}),
+    ("Nadam", {"beta_1": 0.875, "beta_2": 1 - 2**-10, "epsilon": 1e-7}, "Nadam",
+     {"beta1": 0.875, "beta2": 1 - 2**-10, "eps": 1e-7, "momentum_decay": 1.0}, {"cubic": 2**-5, "rosenbrock": 2**-6}),
+    ("Nadam", {"beta_1": 0.75, "beta_2": 1 - 2**-7, "epsilon": 2**-20}, "Nadam",
+     {"beta1": 0.75, "beta2": 1 - 2**-7, "eps": 2**-20, "momentum_decay": 1.0}, {"cubic": 2**-6, "rosenbrock": 2**-7}),
+]
 
-def run_keras(kw: dict, amsgrad: bool, objective: str, dtype: str, x0: list) -> list:
-    """Keras's path from x0: the parameters at SAVED_STEPS."""
+
+def run_keras(keras_class: str, kw: dict, objective: str, dtype: str, x0: list) -> list:
+    """Keras's path from x0 with ``keras.optimizers.<keras_class>(**kw)``: the parameters at SAVED_STEPS."""
     import keras
 
     grad = OBJECTIVES[objective][1]
     np_dtype = DTYPES[dtype][0]
     variable = keras.Variable(np.array(x0, dtype=np_dtype), dtype=dtype)
-    opt = keras.optimizers.Adam(**kw, amsgrad=amsgrad)
+    opt = getattr(keras.optimizers, keras_class)(**kw)
     trajectory = [np.asarray(variable.value).tolist()]
     for step in range(1, STEPS + 1):
         x = np.asarray(variable.value)
         assert x.dtype == np_dtype
         opt.apply_gradients([(keras.ops.convert_to_tensor(grad(x)), variable)])
         if not np.isfinite(np.asarray(variable.value)).all():
-            raise RuntimeError(f"Keras Adam {kw} diverged on {objective} ({dtype}) at step {step}")
+            raise RuntimeError(f"Keras {keras_class} {kw} diverged on {objective} ({dtype}) at step {step}")
         if step in SAVED_STEPS:
             trajectory.append(np.asarray(variable.value).tolist())
     return trajectory
@@ -350,7 +401,7 @@ def keras_cases() -> list:
                 for objective, (x0, _) in OBJECTIVES.items():
 
                     def run(start, settings=settings, amsgrad=amsgrad, objective=objective, dtype=dtype):
-                        return run_keras(settings, amsgrad, objective, dtype, start)
+                        return run_keras("Adam", {**settings, "amsgrad": amsgrad}, objective, dtype, start)
 
                     trajectory = run(x0)
                     kwargs = {"lr": settings["learning_rate"], "beta1": settings["beta_1"],
@@ -362,6 +413,20 @@ def keras_cases() -> list:
                                       call("keras.optimizers.Adam", {**settings, "amsgrad": amsgrad}), "Adam",
                                       kwargs, objective, dtype, trajectory,
                                       checked_sensitivity(run, x0, dtype, trajectory, label)))
+    for keras_class, keras_kwargs, optimizer, settings, lrs in KERAS_MORE:
+        for dtype in DTYPES:
+            for objective, (x0, _) in OBJECTIVES.items():
+                library_kwargs = {"learning_rate": lrs[objective], **keras_kwargs}
+
+                def run(start, keras_class=keras_class, library_kwargs=library_kwargs, objective=objective, dtype=dtype):
+                    return run_keras(keras_class, library_kwargs, objective, dtype, start)
+
+                trajectory = run(x0)
+                kwargs = {"lr": lrs[objective], **settings}
+                label = f"keras {keras_class} {library_kwargs} on {objective} ({dtype})"
+                cases.append(case(f"keras {keras.__version__}", call(f"keras.optimizers.{keras_class}", library_kwargs),
+                                  optimizer, kwargs, objective, dtype, trajectory,
+                                  checked_sensitivity(run, x0, dtype, trajectory, label)))
     return cases
 
 
