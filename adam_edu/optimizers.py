@@ -136,6 +136,9 @@ class Optimizer:
     State: type = NamedTuple
     slots: tuple[str, ...] = ()
     diagnostics: tuple[str, ...] = ("delta",)
+    # Keywords that select another library's convention; ``repr`` names them only when they are set,
+    # so that an optimizer at its defaults reads as it did before they existed (notebook 05 prints it).
+    conventions: tuple[str, ...] = ()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Optimizer":
         # Catch an unknown keyword here, where we can name the valid ones (Python's own TypeError
@@ -152,7 +155,11 @@ class Optimizer:
         return super().__new__(cls)
 
     def __repr__(self) -> str:
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        parameters = inspect.signature(type(self).__init__).parameters
+        names = [
+            name for name, p in parameters.items()
+            if name != "self" and not (name in self.conventions and getattr(self, name) == p.default)
+        ]
         return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in names)})"
 
     # --- the public interface -----------------------------------------------------------------
@@ -332,6 +339,7 @@ class AdaGrad(Optimizer):
 
     State = AdaGradState
     slots = ("s",)
+    conventions = ("initial_accumulator_value", "eps_inside_root")
 
     def __init__(self, lr: float, eps: float = 1e-10, *, initial_accumulator_value: float = 0.0,
                  eps_inside_root: bool = False):
@@ -384,6 +392,7 @@ class RMSProp(Optimizer):
 
     State = RMSPropState
     slots = ("s", "g_avg", "b")
+    conventions = ("momentum", "centered", "eps_inside_root")
 
     def __init__(self, lr: float, rho: float = 0.99, eps: float = 1e-8, *, momentum: float = 0.0,
                  centered: bool = False, eps_inside_root: bool = False):
@@ -501,6 +510,7 @@ class Adam(Optimizer):
     slots = ("m", "v", "v_max")
     diagnostics = ("m_hat", "v_hat", "delta")
     decoupled_weight_decay = False
+    conventions = ("eps_inside_root",)
 
     def __init__(
         self,
@@ -656,6 +666,7 @@ class AdamW(Adam):
     """
 
     decoupled_weight_decay = True
+    conventions = ("eps_hat", "amsgrad")
 
     def __init__(
         self,
