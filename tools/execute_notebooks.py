@@ -16,6 +16,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_scripts  # noqa: E402
+
 CELL_TIMEOUT = 600  # seconds; a hung cell fails instead of blocking for ever
 
 
@@ -33,7 +36,8 @@ def execute(path: Path) -> None:
     nb.metadata.pop("widgets", None)  # no saved widget state: it breaks renderers and churns
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nbformat.write(nb, path)
-    print(f"{path}: executed in {time.perf_counter() - start:.1f} s")
+    script = notebook_scripts.write(path)  # its percent-format script for review, notebooks/py/
+    print(f"{path}: executed in {time.perf_counter() - start:.1f} s; {script.name} written")
 
 
 if __name__ == "__main__":
