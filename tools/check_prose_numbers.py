@@ -188,6 +188,9 @@ ALLOWED: dict[str, dict[str, str]] = {
         "20 000 independent coordinates": "the size of the experiment (a setting)",
     },
     "00": {
+        "with its defaults α = 0.001, β1 = 0.9, β2 = 0.999, ε = 10⁻⁸": "Algorithm 1's defaults (the paper's settings)",
+        "over about 1/(1 − β1) = 10 steps": "the window 1/(1 − β1) of β1 = 0.9 (a definition; 02 prints it)",
+        "over about 1000 steps": "the window 1/(1 − β2) of β2 = 0.999 (a definition; 02 prints it)",
         "every digit of 1.3325516 explained": "Keras's number, the subject of notebook 01, which prints it",
         "the snippet and its number 1.3325516": "Keras's number, the subject of notebook 01, which prints it",
         "the 784-1000-1000-10 MLP": "the paper's layer widths (a setting)",
