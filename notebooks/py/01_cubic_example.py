@@ -23,6 +23,28 @@
 # print(x.numpy())
 # ```
 
+# %% [markdown]
+# ## Algorithm 1 at a glance
+#
+# The paper's algorithm, with its defaults α = 0.001, β1 = 0.9, β2 = 0.999, ε = 10⁻⁸. Every operation on
+# vectors is element by element ($g_t^2$ is $g_t \odot g_t$), so each parameter gets a step of its own.
+#
+# | line | what it is | taught in |
+# |---|---|---|
+# | m₀ ← 0, v₀ ← 0, t ← 0 | both moments start at zero: the source of their bias | [03](03_bias_correction.ipynb) |
+# | t ← t + 1;  g_t ← ∇θ f_t(θ_{t−1}) | $g_t$ is the gradient of the objective at step t, taken at the current parameters (in training, of one minibatch's loss) | here |
+# | m_t ← β1·m_{t−1} + (1 − β1)·g_t | first moment: a moving average of the gradients, over about 1/(1 − β1) = 10 steps | [02](02_moments.ipynb) |
+# | v_t ← β2·v_{t−1} + (1 − β2)·g_t² | second moment: a moving average of the squared gradients, over about 1000 steps | [02](02_moments.ipynb) |
+# | m̂_t ← m_t/(1 − β1^t),  v̂_t ← v_t/(1 − β2^t) | bias correction: undoes the pull towards the zero start | [03](03_bias_correction.ipynb) |
+# | θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε) | the update: a step of about α per parameter, whatever the gradient's scale | [04](04_update_rule.ipynb) |
+#
+# In code it is `adam_edu.optimizers.Adam.update_array`, one commented line per line above. Libraries differ in
+# where they put ε ([04](04_update_rule.ipynb)): PyTorch and Optax as above; Keras, TensorFlow and the paper's §2 "ε̂" form
+# use α_t = α·√(1 − β2^t)/(1 − β1^t) and divide m_t by √v_t + ε̂.
+#
+# This notebook follows the lines on a one-dimensional function: the table of the first steps shows each of
+# them number by number, and *The five lines by hand* runs them in plain NumPy and checks them against the library.
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,6 +54,10 @@ from adam_edu import functions, plots
 from adam_edu.functions import cubic
 
 plots.setup_notebook()
+
+# %%
+defaults = Adam()
+print(f"Adam()'s defaults: α = {defaults.lr}, β1 = {defaults.beta1}, β2 = {defaults.beta2}, ε = {defaults.eps:g}")
 
 # %% [markdown]
 # ## The function
@@ -84,6 +110,27 @@ print(f"first step without bias correction: {uncorrected.states[1].delta[0]:.6f}
 # Without bias correction the first step would be $\alpha\cdot 0.1\,g_1/(\sqrt{0.001}\,|g_1| + \epsilon)$, larger by the ratio
 # $(1-\beta_1)/\sqrt{1-\beta_2} = 0.1/\sqrt{0.001} \approx 3.16$ (the last line above; notebook 03 follows this factor over time).
 #
+
+# %% [markdown]
+# **The five lines by hand.** Here is Algorithm 1 once more, written out in NumPy with the paper's symbols, one
+# line per line of the box at the top, run for the same 100 steps from the same start. The library is no more than
+# this; the last line checks that the two end at the same $x_{100}$ to the last bit.
+
+# %%
+alpha, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-7
+theta, m, v = np.array([0.001]), np.zeros(1), np.zeros(1)  # θ_0; m_0 ← 0, v_0 ← 0
+for t in range(1, 101):
+    g = cubic.grad(theta)  # g_t ← ∇f(θ_{t−1})
+    m = beta1 * m + (1 - beta1) * g  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+    v = beta2 * v + (1 - beta2) * g**2  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+    m_hat = m / (1 - beta1**t)  # m̂_t ← m_t/(1 − β1^t)
+    v_hat = v / (1 - beta2**t)  # v̂_t ← v_t/(1 − β2^t)
+    theta = theta - alpha * m_hat / (np.sqrt(v_hat) + eps)  # θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε)
+same = np.array_equal(theta, history.params[100])
+assert same
+print(f"x after 100 steps by hand: {theta[0]:.16f}; equal to the library's to the last bit: {same}")
+
+# %% [markdown]
 # ## The path
 #
 # Plotted as the classic snippet draws it: the function, with the iterates as markers.
