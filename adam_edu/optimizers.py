@@ -733,6 +733,16 @@ class Nadam(Optimizer):
     μ_t = β1·(1 − ½·0.96^(t·ψ)) with ψ = ``momentum_decay``; m_t and v_t as in Adam;
     m̂_t = μ_{t+1}·m_t/(1 − Π_{i≤t+1} μ_i) + (1 − μ_t)·g_t/(1 − Π_{i≤t} μ_i);  v̂_t = v_t/(1 − β2^t);
     θ_t = θ_{t−1} − α·m̂_t/(√v̂_t + ε). The look-ahead mixes the next momentum into this step.
+
+    Parameters
+    ----------
+    lr, beta1, beta2, eps : as for ``Adam`` (ε added to √v̂_t, as PyTorch and Keras both do here).
+    momentum_decay : ψ ≥ 0 of the schedule μ_t = β1·(1 − ½·0.96^(t·ψ)). PyTorch's name and default,
+        ψ = 0.004 (Dozat's 0.96^(t/250)): μ_t starts near β1/2 and takes thousands of steps to near β1.
+        Keras 3's ``Nadam`` uses u_t = β1·(1 − ½·0.96^t) (keras/src/optimizers/nadam.py), i.e. ψ = 1,
+        a schedule 250 times faster with no setting of its own: ``Nadam(lr, beta1, beta2, eps,
+        momentum_decay=1.0)`` is ``keras.optimizers.Nadam(lr, beta_1=beta1, beta_2=beta2, epsilon=eps)``
+        (Keras's defaults are lr = 0.001 and ε = 1e-7). ψ = 0 keeps μ_t = β1/2 for ever.
     """
 
     State = NadamState

@@ -70,6 +70,12 @@ EVERY_OPTION = [
     AdaMax(),
     Nadam(),
     RAdam(lr=0.01),
+    # the libraries' conventions
+    AdaGrad(lr=0.1, initial_accumulator_value=0.1, eps_inside_root=True),
+    RMSProp(lr=0.01, momentum=0.9, centered=True, eps_inside_root=True),
+    Adam(lr=0.01, eps_inside_root=True, amsgrad=True),
+    AdamW(lr=0.01, eps_hat=True, amsgrad=True),
+    Nadam(momentum_decay=1.0),
 ]
 EVERY_OPTION_IDS = [repr(opt) for opt in EVERY_OPTION]
 
@@ -191,6 +197,53 @@ def test_v_hat_is_bias_corrected():
 
 def test_eps_is_added_outside_the_square_root():
     check_adam_does_not_make("eps inside the square root")
+
+
+def test_eps_inside_root_is_that_placement_and_no_other():
+    # Adam(eps_inside_root=True) is Algorithm 1 with "ε inside the square root", on purpose.
+    w, dw, m, v = cs231n_arrays()
+    state = AdamState(t=5, m=m, v=v, v_max=None, m_hat=None, v_hat=None, delta=None)
+    inside = Adam(**HYPER, eps_inside_root=True).update(w, dw, state)[0]
+    np.testing.assert_allclose(inside, by_the_book_mid_run("eps inside the square root"), rtol=1e-12, atol=0)
+    assert np.abs(inside - by_the_book_mid_run()).max() > 1e-7
+
+
+def test_rmsprop_centered_with_momentum_two_steps_by_hand():
+    # PyTorch's RMSprop written out: s, ḡ, the denominator √(s − ḡ²) + ε, b = μ·b + g/denominator, θ −= η·b.
+    lr, rho, eps, mu = 0.1, 0.9, 1e-3, 0.5
+    g1, g2 = np.array([2.0, -0.5]), np.array([1.0, 0.25])
+    s1, a1 = 0.1 * g1**2, 0.1 * g1
+    b1 = g1 / (np.sqrt(s1 - a1**2) + eps)
+    s2, a2 = 0.9 * s1 + 0.1 * g2**2, 0.9 * a1 + 0.1 * g2
+    b2 = mu * b1 + g2 / (np.sqrt(s2 - a2**2) + eps)
+    expected = np.zeros(2) - lr * b1 - lr * b2
+    inside = np.zeros(2) - lr * g1 / np.sqrt(s1 - a1**2 + eps)  # Keras: ε under the root
+    opt = RMSProp(lr=lr, rho=rho, eps=eps, momentum=mu, centered=True)
+    theta, state = opt.update(np.zeros(2), g1, opt.init(np.zeros(2)))
+    theta, state = opt.update(theta, g2, state)
+    np.testing.assert_allclose(theta, expected, rtol=1e-12)
+    np.testing.assert_allclose(state.g_avg, a2, rtol=1e-12)
+    np.testing.assert_allclose(state.b, b2, rtol=1e-12)
+    keras_like = RMSProp(lr=lr, rho=rho, eps=eps, centered=True, eps_inside_root=True)
+    np.testing.assert_allclose(keras_like.update(np.zeros(2), g1, keras_like.init(np.zeros(2)))[0], inside,
+                               rtol=1e-12)
+
+
+def test_adagrad_starts_its_sum_at_the_initial_accumulator_value():
+    opt = AdaGrad(lr=0.5, eps=0.0, initial_accumulator_value=3.0)
+    state = opt.init(np.zeros(2))
+    np.testing.assert_array_equal(state.s, [3.0, 3.0])
+    theta, state = opt.update(np.zeros(2), np.array([1.0, -1.0]), state)
+    np.testing.assert_allclose(theta, [-0.25, 0.25], rtol=1e-15)  # −0.5·1/√(3 + 1)
+
+
+def test_nadam_momentum_decay_one_is_keras_schedule():
+    # Keras 3: u_t = β1·(1 − ½·0.96^t); PyTorch: β1·(1 − ½·0.96^(0.004·t)).
+    keras_like, torch_like = Nadam(beta1=0.9, momentum_decay=1.0), Nadam(beta1=0.9)
+    for t in (1, 2, 10, 100):
+        assert keras_like.mu(t) == pytest.approx(0.9 * (1 - 0.5 * 0.96**t), rel=1e-15)
+        assert torch_like.mu(t) == pytest.approx(0.9 * (1 - 0.5 * 0.96 ** (0.004 * t)), rel=1e-15)
+    assert keras_like.mu(100) > 0.89 > 0.46 > torch_like.mu(100)
 
 
 def test_two_steps_match_the_closed_form():

@@ -29,8 +29,9 @@ uses it (``LIBRARY_CONVENTIONS``): PyTorch's RMSprop ``momentum`` and ``centered
 Adam's ``eps_inside_root`` through Keras's RMSprop (``Adam(beta1=0, bias_correction=False,
 eps_inside_root=True)`` is ``keras.optimizers.RMSprop(rho=beta2)``). All of them pass at the tolerances
 above; the largest differences measured are 2.3e-15 in float64 (PyTorch's AdamW with AMSGrad on
-Rosenbrock) and 8.0e-7 in float32 (Keras's AdamW on Rosenbrock); most of the Keras paths are equal to the bit. ``test_float64_cases_tell_each_convention`` shows that each would fail with the
-keyword at its other setting.
+Rosenbrock) and 8.0e-7 in float32 (Keras's AdamW on Rosenbrock); most Keras paths are equal to the bit.
+``test_float64_cases_tell_each_convention`` shows that each would fail with the keyword at its other
+setting.
 """
 
 from __future__ import annotations
