@@ -54,7 +54,9 @@ def variants(cls):
     everything = {**base, **others}
     for name, value in flags.items():  # e.g. eps_hat and eps_inside_root exclude each other: keep the first
         try:
-            cls(**{**everything, name: value})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                cls(**{**everything, name: value})
         except ValueError:
             continue
         everything[name] = value
