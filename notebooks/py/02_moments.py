@@ -88,6 +88,35 @@ for beta in (0.5, 0.9, 0.99, 0.999, 0.9999):
 # $v$ averages $g^2$, so it estimates $\mathbb E[g^2]$, the **uncentred** second moment: the squared mean *plus*
 # the variance. It is not the variance $\sigma^2 = 1$; Adam never subtracts the mean.
 
+# %% [markdown]
+# Adam computes the two averages with two lines of Algorithm 1. Here they are, written out in NumPy, for the
+# first 5 gradients of three such streams (three parameters, one stream each), from $m_0 = v_0 = 0$; the last lines
+# check them against `moments.adam_moments`, which the rest of this notebook uses, and against the state of
+# `Adam.update` itself:
+
+# %%
+beta1, beta2 = 0.9, 0.999
+stream = moments.noisy_gradients(0.5, 1.0, steps=5, runs=3, seed=0)  # row t − 1 is g_t, for 3 parameters
+m, v = np.zeros(3), np.zeros(3)  # m_0 ← 0, v_0 ← 0
+for g_t in stream:
+    m = beta1 * m + (1 - beta1) * g_t  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+    v = beta2 * v + (1 - beta2) * g_t**2  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+print("m_5 =", np.round(m, 4), "  v_5 =", np.round(v, 5))
+
+# %%
+adam, theta = Adam(), np.zeros(3)
+state = adam.init(theta)
+for g_t in stream:
+    theta, state = adam.update(theta, g_t, state)
+library = moments.adam_moments(stream, beta1, beta2)
+pairs = [(m, library.m[-1]), (v, library.v[-1]), (m, state.m), (v, state.v)]
+same = all(np.array_equal(mine, theirs) for mine, theirs in pairs)
+assert same
+print(f"m and v after 5 steps: equal to moments.adam_moments's and to Adam's state to the last bit: {same}")
+
+# %% [markdown]
+# Now one stream, long enough to see what the averages settle to: 5000 steps of $g_t = 0.5 + \xi_t$ (seed 0), and the means of $m_t$ and $v_t$ over its second half, long after the start:
+
 # %%
 mu, sigma = 0.5, 1.0
 g = moments.noisy_gradients(mu, sigma, steps=5000, seed=0)
