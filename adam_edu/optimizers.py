@@ -373,7 +373,8 @@ class RMSProp(Optimizer):
     r"""RMSProp (Tieleman & Hinton 2012): s_t = ρ·s_{t−1} + (1−ρ)·g_t², θ_t = θ_{t−1} − η·g_t/(√s_t + ε).
 
     ε outside the root and no bias correction, as PyTorch's RMSprop with alpha=rho. (Keras puts ε
-    inside the root: ``eps_inside_root=True``.) Equal to ``Adam(beta1=0, beta2=rho, bias_correction=False)``.
+    inside the root: ``eps_inside_root=True``.) Equal to
+    ``Adam(beta1=0, beta2=rho, bias_correction=False)``.
 
     Parameters
     ----------
@@ -413,13 +414,13 @@ class RMSProp(Optimizer):
         s = rho * s + (1 - rho) * g**2  # s_t ← ρ·s_{t−1} + (1 − ρ)·g_t²
         if self.centered:
             g_avg = rho * g_avg + (1 - rho) * g  # ḡ_t ← ρ·ḡ_{t−1} + (1 − ρ)·g_t
-            variance = s - g_avg**2  # s_t − ḡ_t², the second moment less the squared mean
+            s_used = s - g_avg**2  # s_t − ḡ_t²: a variance, the mean square less the squared mean
         else:
-            variance = s
+            s_used = s
         if self.eps_inside_root:
-            denominator = np.sqrt(variance + self.eps)  # √(s_t + ε), Keras 3
+            denominator = np.sqrt(s_used + self.eps)  # √(s_t + ε), Keras 3
         else:
-            denominator = np.sqrt(variance) + self.eps  # √s_t + ε, PyTorch
+            denominator = np.sqrt(s_used) + self.eps  # √s_t + ε, PyTorch
         if self.momentum:
             b = self.momentum * b + g / denominator  # b_t ← μ·b_{t−1} + g_t/denominator
             delta = -self.lr * b  # θ_t ← θ_{t−1} − η·b_t
