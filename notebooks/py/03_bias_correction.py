@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from adam_edu import moments, plots, update_rule
+from adam_edu import Adam, moments, plots, update_rule
 from adam_edu.plots import setup_notebook
 from adam_edu.widgets.bias_correction import BiasCorrection
 
@@ -71,6 +71,24 @@ for ax in (ax_m, ax_v):
 fig.suptitle("The first 100 steps on a stream g_t = 1 + ξ_t, ξ_t standard normal (seed 0)")
 plots.save(fig, "03_first_steps")
 plt.show()
+
+# %% [markdown]
+# The correction is two lines of Algorithm 1. Here they are, written out in NumPy, applied to the $m_t$ and $v_t$ of
+# `Adam.update` for the first 5 gradients of the stream above, and checked against the $\hat m_t$ and $\hat v_t$ that
+# `Adam.update` computed on its way to the step:
+
+# %%
+beta1, beta2 = 0.9, 0.999
+adam, theta = Adam(beta1=beta1, beta2=beta2), np.zeros(1)
+state, same = adam.init(theta), []
+for t in range(1, 6):
+    theta, state = adam.update(theta, g[t - 1 : t], state)  # step t on g_t: state holds m_t, v_t, m̂_t, v̂_t
+    m_hat = state.m / (1 - beta1**t)  # m̂_t ← m_t/(1 − β1^t)
+    v_hat = state.v / (1 - beta2**t)  # v̂_t ← v_t/(1 − β2^t)
+    same.append(np.array_equal(m_hat, state.m_hat) and np.array_equal(v_hat, state.v_hat))
+assert all(same)
+print(f"m̂_t and v̂_t for t = 1…5: equal to Adam.update's to the last bit: {all(same)}"
+      f"  (m̂_5 = {m_hat[0]:.3f}, v̂_5 = {v_hat[0]:.3f})")
 
 # %% [markdown]
 # ## 2. How large is the bias? The derivation (paper §3)
@@ -259,8 +277,16 @@ print("β1 = 0.9, largest uncorrected step / α:", ", ".join(f"{peak:.1f} (β2 =
 #
 # That is the paper's point (§3 and §6.4): **the correction matters most exactly when $\beta_2$ is close to 1**,
 # and $\beta_2$ close to 1 is what sparse or noisy gradients need, because a reliable estimate of
-# $\mathbb E[g^2]$ has to average over many gradients. RMSProp with momentum is Adam without the correction (§5); with
-# $\beta_2$ near 1 its huge early steps "often" lead to divergence. And only with the correction does Adam with
+# $\mathbb E[g^2]$ has to average over many gradients. Adam without the correction, `Adam(bias_correction=False)`, is what the paper
+# compares Adam with in §6.4 under the name *RMSProp with momentum*, and what this collection means by it: the same
+# $m_t$ and $v_t$, but a step of $\alpha\,m_t/(\sqrt{v_t}+\epsilon)$. With $\beta_1 = 0$ ($m_t = g_t$) it is plain RMSProp
+# (Tieleman & Hinton 2012; notebook 04). The name comes from the version of RMSProp with momentum of Graves (2013), which
+# §5 cites; it differs from Adam in a second way, which §5 also names: its momentum acts on the *rescaled* gradient,
+# $b_t = \mu\, b_{t-1} + g_t/\sqrt{s_t+\epsilon}$ and $\theta_t = \theta_{t-1} - \eta\, b_t$ (μ the momentum, η the step size, $s_t$ the moving
+# average of $g_t^2$, Adam's $v_t$), where Adam averages the raw
+# gradients first and rescales afterwards (Graves also subtracts the squared mean gradient under the root:
+# `RMSProp(momentum=μ, centered=True, eps_inside_root=True)`). Without the correction and with $\beta_2$ near 1, the
+# huge early steps "often" lead to divergence (§5). And only with the correction does Adam with
 # $\beta_2 \to 1$ tend to AdaGrad: $\hat v_t \to \frac1t\sum_i g_i^2$, while $v_t \to 0$.
 #
 # Sparse gradients are the extreme case: a word that appears in one document in a thousand has a gradient that
