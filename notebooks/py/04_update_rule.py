@@ -176,7 +176,48 @@ plt.show()
 # | $\hat\epsilon$ form | $\theta \leftarrow \theta - \alpha_t\, m_t/(\sqrt{v_t} + \hat\epsilon)$, $\alpha_t = \alpha\sqrt{1-\beta_2^t}/(1-\beta_1^t)$ | Keras, TensorFlow (`Adam(eps_hat=True)`) |
 # | inside the root | $\theta \leftarrow \theta - \alpha\,\hat m_t/\sqrt{\hat v_t + \epsilon}$ | Keras's RMSprop and AdaGrad, Optax's `eps_root`; not Adam as published |
 #
-# The $\hat\epsilon$ form is Algorithm 1 with $\epsilon_t = \hat\epsilon/\sqrt{1-\beta_2^t}$ (31.6 times larger at $t = 1$, see notebook 01); inside the root,
+# Each is one line of NumPy. Here are the three, applied to the same state: Adam's $m_t$ and $v_t$ after four steps on
+# three parameters whose gradients have the scales 1, $10^{-4}$ and $10^{-7}$ ($\alpha = 0.05$, $\epsilon = 10^{-7}$, as in the
+# cubic example below), then step 5 written out, first the moments and the corrections, then the update line of Algorithm 1
+# and its two variants:
+
+# %%
+alpha, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-7
+scales = np.array([1.0, 1e-4, 1e-7])
+stream = moments.noisy_gradients(0.5, 1.0, steps=5, runs=3, seed=0) * scales  # row t − 1 is g_t
+theta, state = np.zeros(3), Adam().init(np.zeros(3))
+for g in stream[:4]:  # steps 1 to 4 by the library; step 5 by hand below
+    theta, state = Adam(lr=alpha, eps=eps).update(theta, g, state)
+
+# %%
+t, g = state.t + 1, stream[4]
+m = beta1 * state.m + (1 - beta1) * g  # m_t ← β1·m_{t−1} + (1 − β1)·g_t
+v = beta2 * state.v + (1 - beta2) * g**2  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)  # m̂_t, v̂_t
+alpha_t = alpha * (np.sqrt(1 - beta2**t) / (1 - beta1**t))  # α_t, grouped as in the library
+by_hand = {
+    update_rule.EPS_CONVENTIONS[0]: theta - alpha * m_hat / (np.sqrt(v_hat) + eps),  # Algorithm 1
+    update_rule.EPS_CONVENTIONS[1]: theta - alpha_t * m / (np.sqrt(v) + eps),  # ε̂ form: here eps is ε̂
+    update_rule.EPS_CONVENTIONS[2]: theta - alpha * m_hat / np.sqrt(v_hat + eps),  # ε inside the root
+}
+
+# %% [markdown]
+# Each against the library's optimizer for its convention, from the same $\theta_4$ and state
+# (`update_rule.adam_with_convention` gives `Adam()`, `Adam(eps_hat=True)` and Adam with ε inside the root), with
+# each step $\Delta_5 = \theta_5 - \theta_4$ in units of $\alpha$, for the three gradient scales:
+
+# %%
+for name, theta_by_hand in by_hand.items():
+    theta_library, _ = update_rule.adam_with_convention(name, lr=alpha, eps=eps).update(theta, g, state)
+    same = np.array_equal(theta_by_hand, theta_library)
+    assert same
+    steps = " ".join(f"{step:8.4f}" for step in (theta_by_hand - theta) / alpha)
+    print(f"{name:28} Δ_5/α = {steps};  θ_5 equal to the library's to the last bit: {same}")
+
+# %% [markdown]
+# For gradients of scale 1 the three steps agree to the 4 digits printed; at $10^{-4}$ ε inside the root already
+# shrinks the step, and at $10^{-7}$, where $\sqrt{\hat v_t}$ is about ε, all three are far below α, each by its own
+# factor. The $\hat\epsilon$ form is Algorithm 1 with $\epsilon_t = \hat\epsilon/\sqrt{1-\beta_2^t}$ (31.6 times larger at $t = 1$, see notebook 01); inside the root,
 # $\epsilon$ competes with $\hat v$, not with $\sqrt{\hat v}$, so $\epsilon = 10^{-7}$ acts like $\sqrt{10^{-7}} \approx 3\times10^{-4}$ outside it. All three
 # agree when $\sqrt{\hat v} \gg$ their effective $\epsilon$, and differ when the gradients are small. The cubic example, with the
 # objective scaled down by $c$ (so the gradients are $c$ times smaller), $\epsilon = 10^{-7}$, 100 steps:
@@ -221,7 +262,9 @@ for name, approximation in approximations.items():
 #
 # ## Relatives as special cases (paper §5 and §7.1)
 #
-# **RMSProp** is Adam with $\beta_1 = 0$ (no momentum: $m_t = g_t$) and no bias correction.
+# **RMSProp** is Adam with $\beta_1 = 0$ (no momentum: $m_t = g_t$) and no bias correction. With $\beta_1 > 0$ and no bias
+# correction, Adam is what the paper's §6.4 calls *RMSProp with momentum* (defined in notebook 03; the original, Graves's,
+# puts the momentum on the rescaled gradient instead, so it is not quite the same).
 
 # %%
 rms = functions.run(RMSProp(lr=1e-3, rho=0.9), rosenbrock, steps=300).params
