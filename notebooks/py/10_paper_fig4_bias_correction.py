@@ -3,8 +3,12 @@
 #
 # Notebook 03 derived the bias correction $\hat v_t = v_t/(1-\beta_2^t)$ and showed what it does to the first steps. Figure 4 of
 # the paper is the experiment behind it: a variational auto-encoder trained with Adam *with* the correction (red)
-# and *without* it (green, which is RMSProp with momentum), for every combination of $\beta_1 \in \{0, 0.9\}$,
+# and *without* it (green), for every combination of $\beta_1 \in \{0, 0.9\}$,
 # $\beta_2 \in \{0.99, 0.999, 0.9999\}$ and $\log_{10}\alpha \in \{-5, \dots, -1\}$: 60 runs, each drawn as its loss after a short and a long run.
+# Green is Adam without the correction, `Adam(bias_correction=False)`: the same $m_t$ and $v_t$,
+# and a step of $\alpha\,m_t/(\sqrt{v_t}+\epsilon)$. The paper calls it *RMSProp with momentum*, and so does this notebook;
+# with $\beta_1 = 0$ it is plain RMSProp. (The name comes from the RMSProp with momentum of Graves (2013), which
+# differs from Adam in a second way, its momentum on the rescaled gradient: notebook 03.)
 # No other teaching resource we know of reproduces this figure; here it runs live, in quick mode, with the stored
 # full-mode run beside it.
 #
