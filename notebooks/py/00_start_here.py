@@ -60,6 +60,25 @@ lines += [f"{name:36s} {title(here[name])}  <- not on the map: add it" for name 
 print("\n".join(lines))
 
 # %% [markdown]
+# ## Algorithm 1 at a glance
+#
+# The paper's algorithm, with its defaults α = 0.001, β1 = 0.9, β2 = 0.999, ε = 10⁻⁸. Every operation on
+# vectors is element by element ($g_t^2$ is $g_t \odot g_t$), so each parameter gets a step of its own.
+#
+# | line | what it is | taught in |
+# |---|---|---|
+# | m₀ ← 0, v₀ ← 0, t ← 0 | both moments start at zero: the source of their bias | [03](03_bias_correction.ipynb) |
+# | t ← t + 1;  g_t ← ∇θ f_t(θ_{t−1}) | $g_t$ is the gradient of the objective at step t, taken at the current parameters (in training, of one minibatch's loss) | [01](01_cubic_example.ipynb) |
+# | m_t ← β1·m_{t−1} + (1 − β1)·g_t | first moment: a moving average of the gradients, over about 1/(1 − β1) = 10 steps | [02](02_moments.ipynb) |
+# | v_t ← β2·v_{t−1} + (1 − β2)·g_t² | second moment: a moving average of the squared gradients, over about 1000 steps | [02](02_moments.ipynb) |
+# | m̂_t ← m_t/(1 − β1^t),  v̂_t ← v_t/(1 − β2^t) | bias correction: undoes the pull towards the zero start | [03](03_bias_correction.ipynb) |
+# | θ_t ← θ_{t−1} − α·m̂_t/(√v̂_t + ε) | the update: a step of about α per parameter, whatever the gradient's scale | [04](04_update_rule.ipynb) |
+#
+# In code it is `adam_edu.optimizers.Adam.update_array`, one commented line per line above. Libraries differ in
+# where they put ε ([04](04_update_rule.ipynb)): PyTorch and Optax as above; Keras, TensorFlow and the paper's §2 "ε̂" form
+# use α_t = α·√(1 − β2^t)/(1 − β1^t) and divide m_t by √v_t + ε̂.
+
+# %% [markdown]
 # ## A first reading
 #
 # About four hours, in this order; each notebook takes 20–40 minutes and ends with a summary and exercises.
@@ -69,10 +88,12 @@ print("\n".join(lines))
 # 2. **02 Moments**, then **03 Bias correction**: the two running averages and why they are divided by
 #    $1-\beta^t$. Move each one's sliders before reading its summary.
 # 3. **04 The update rule**: why the step is about $\alpha$ per parameter, whatever the gradient's size.
-# 4. **06 When Adam fails**: the limits, after the strengths.
-# 5. **10 Paper Figure 4** closes the loop on bias correction with the paper's own experiment.
-# 6. Then, as you like: **05** (how Adam compares with its relatives), **07–09** (the paper's other
-#    figures, with the numbers the paper reports beside ours).
+# 4. **05 The optimizer zoo**: Adam beside its relatives on four landscapes, in fair races.
+# 5. **06 When Adam fails**: the limits, after the strengths; it builds on 05's races and optimizers.
+# 6. **07–10**, the paper's own experiments (Figures 1–4), with the numbers the paper reports beside ours.
+#
+# **10 Paper Figure 4** is the paper's experiment on bias correction; if you want it while 03 and 04 are fresh, read
+# it right after them, before 05.
 #
 # If you know Adam already and want the surprises first: 01's last table, 04 "Where does ε go?", 06.
 
