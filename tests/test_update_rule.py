@@ -122,7 +122,7 @@ def test_eps_inside_root_differs_from_adam_only_in_the_last_line():
     # placement shows: m, v, m̂, v̂ must be Adam's to the bit, Δ must be −α·m̂/√(v̂ + ε) and not Adam's Δ.
     # (At ε = 0 the two rules are the same, so a test there could not see where ε went.)
     lr, eps = 0.05, 1e-6
-    adam, inside = Adam(lr=lr, eps=eps), update_rule.AdamEpsInsideRoot(lr=lr, eps=eps)
+    adam, inside = Adam(lr=lr, eps=eps), Adam(lr=lr, eps=eps, eps_inside_root=True)
     objective = functions.scaled(rosenbrock, 1e-5)
     history = functions.run(adam, objective, steps=30)
     for t in range(1, 31):
@@ -319,3 +319,9 @@ def test_step_supremum_and_rmsprop_checks_name_the_mistakes():
     with pytest.raises(NotQuiteRight, match="no momentum"):
         exercises.check_rmsprop_as_adam(lambda lr, rho, eps: {"lr": lr, "beta2": rho, "eps": eps,
                                                               "bias_correction": False})
+
+
+def test_the_old_name_of_eps_inside_root_still_works_and_says_what_replaced_it():
+    with pytest.warns(DeprecationWarning, match="eps_inside_root=True"):
+        old = update_rule.AdamEpsInsideRoot(lr=0.1, eps=1e-3)
+    assert old.eps_inside_root and isinstance(old, Adam)
