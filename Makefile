@@ -7,14 +7,16 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 # Unit tests and every notebook run by nbval with its stored outputs compared, two at a time; then the
 # browser tests on their own (each starts servers and kernels: they get the cores to themselves).
-PYTEST := $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile \
+# The notebooks write their figures to a scratch folder (adam_edu.plots.FIGURES), not into figures/.
+TEST_FIGURES := ADAM_EDU_FIGURES_DIR=$(CURDIR)/build/test-figures
+PYTEST := $(TEST_FIGURES) $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadfile \
 	--ignore=tests/test_browser.py --ignore=tests/test_first_run.py
-BROWSER_TESTS := $(BIN)/python -m pytest tests/test_browser.py tests/test_first_run.py -p no:nbval
+BROWSER_TESTS := $(TEST_FIGURES) $(BIN)/python -m pytest tests/test_browser.py tests/test_first_run.py -p no:nbval
 # The unit tests and every notebook once more as another CPU computes (CPU=sandybridge, haswell, ...: see
 # tools/cpu_personalities.py): a stored output that depends on the CPU fails here first. The browser and
 # JupyterLite tests compute nothing that depends on the CPU.
 CPU ?= sandybridge
-OTHER_CPU_TESTS := $(BIN)/python tools/cpu_personalities.py run $(CPU) -- $(BIN)/python -m pytest tests notebooks \
+OTHER_CPU_TESTS := $(TEST_FIGURES) $(BIN)/python tools/cpu_personalities.py run $(CPU) -- $(BIN)/python -m pytest tests notebooks \
 	--nbval --nbval-current-env -n 2 --dist loadfile --ignore=tests/test_browser.py --ignore=tests/test_first_run.py \
 	--ignore=tests/test_lite.py
 

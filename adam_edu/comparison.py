@@ -374,7 +374,7 @@ def _zoom_to(ax: plt.Axes, objective: Objective, paths: Sequence[np.ndarray], ma
 
 def save_gif(animation: FuncAnimation, name: str, fps: int = 6) -> Path:
     """Write the animation to figures/NAME.gif with Pillow (no ffmpeg needed)."""
-    plots.FIGURES.mkdir(exist_ok=True)
+    plots.FIGURES.mkdir(parents=True, exist_ok=True)
     path = plots.FIGURES / f"{name}.gif"
     animation.save(path, writer=PillowWriter(fps=fps))
     return path

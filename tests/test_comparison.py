@@ -444,3 +444,17 @@ def test_the_library_versions_agree_with_the_model_solutions():
                                   exercises.solution_effective_learning_rate(history.states[-1], 0.3, 1e-3))
     for make in comparison.ZOO:
         assert comparison.buffers_per_parameter(make(0.1)) == exercises.solution_buffers_per_parameter(make(0.1))
+
+
+def test_figures_go_where_adam_edu_figures_dir_says_and_stored_results_are_read_from_the_repository(tmp_path):
+    """make test sets ADAM_EDU_FIGURES_DIR so that the notebooks' figures do not overwrite figures/."""
+    import subprocess
+    import sys
+
+    code = ("from adam_edu import plots; from adam_edu.paper import common; import matplotlib.pyplot as plt; "
+            "print(plots.save(plt.figure(), 'x')); print(common.PAPER_FIGURES)")
+    env = {**__import__("os").environ, "ADAM_EDU_FIGURES_DIR": str(tmp_path / "scratch")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    written, stored = out.split()
+    assert written == str(tmp_path / "scratch" / "x.png") and (tmp_path / "scratch" / "x.png").exists()
+    assert stored == str(plots.REPOSITORY_FIGURES / "paper")

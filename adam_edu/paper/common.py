@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from adam_edu import data
-from adam_edu.plots import FIGURES
+from adam_edu.plots import REPOSITORY_FIGURES
 
 __all__ = [
     "MODES",
@@ -42,7 +42,7 @@ MODES = ("quick", "full")
 DATASETS = ("fashion", "mnist")  # full mode; quick mode always uses the digits
 LENGTHS = ("default", "paper")  # the epochs of the mode's sizes, or the paper's (full mode)
 DATASET_TITLES = {"digits": "digits", "fashion": "Fashion-MNIST", "mnist": "MNIST"}
-PAPER_FIGURES = FIGURES / "paper"  # the stored full-mode results: JSON and PNG
+PAPER_FIGURES = REPOSITORY_FIGURES / "paper"  # the stored full-mode results: JSON and PNG
 if not PAPER_FIGURES.is_dir() and (Path.cwd().parent / "figures" / "paper").is_dir():
     # adam_edu installed from a wheel (JupyterLite): the stored results sit beside the notebooks' folder
     PAPER_FIGURES = Path.cwd().parent / "figures" / "paper"

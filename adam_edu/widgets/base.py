@@ -126,7 +126,7 @@ class SliderExperiment:
 
         if not self.image.value:
             self.refresh()
-        FIGURES.mkdir(exist_ok=True)
+        FIGURES.mkdir(parents=True, exist_ok=True)
         path = FIGURES / f"{name}.png"
         path.write_bytes(self._png(compress_level=9))  # the canvas still holds the last picture
         return path
