@@ -91,7 +91,7 @@ print(claims.fig3_comparisons(results))
 # Adam at 0.003 ends 25 times higher than at 0.01; on a log axis that is the difference between the best curve
 # and a mediocre one. With dropout the best step size of Adam and AdaGrad is a half-decade *smaller* (noisier
 # gradients want smaller steps) and the differences are milder. SGD-Nesterov at 0.03 and 0.1 is *unstable*: as in
-# notebook 08, its twin run (initial weights × (1 + 10⁻¹²)) ends elsewhere, so its final cost depends on the last
+# notebook 08, its twin run (initial weights × (1 + 10⁻¹²)) parts from it on the way, so its final cost depends on the last
 # bits of the arithmetic and would differ on another CPU; the table prints no number for it.
 
 # %% [markdown]
