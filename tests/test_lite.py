@@ -158,3 +158,11 @@ def test_the_site_opens_a_notebook_in_chromium(served: str, browser) -> None:
         listed = page.locator(".jp-DirListing-itemText")
         listed.first.wait_for()
         assert set(listed.all_inner_texts()) >= {path.name for path in NOTEBOOKS}
+        # An open notebook starts its kernel, whose code (Pyodide) comes from its CDN: offline that import fails,
+        # as an uncaught error naming the URL, if the kernel gets that far before the page closes (seen in CI,
+        # not always here). Running a kernel is outside this test (README); that one failure, and only it, is
+        # let through. The index page, in the test above, must load with no error at all.
+        offline_kernel = ("https://cdn.jsdelivr.net/pyodide/",)
+        page.js_errors[:] = [error for error in page.js_errors if not error.startswith(offline_kernel)]
+        page.console_errors[:] = [error for error in page.console_errors
+                                  if error is None or not any(url in error for url in offline_kernel)]
