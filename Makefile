@@ -50,6 +50,9 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@# environments made before requirements-lite.txt existed: the Pyodide kernel's extension breaks JupyterLab
 	@$(BIN)/python -m pip uninstall --quiet --yes jupyterlite-pyodide-kernel jupyterlite-core >/dev/null 2>&1 || true
+	@# jupytext's JupyterLab extension breaks Voilà's page (a console error, "getter for the shared module");
+	@# its server extension, which writes notebooks/py/ when a notebook is saved, is all we use
+	$(BIN)/jupyter labextension disable --level=sys_prefix jupyterlab-jupytext >/dev/null
 	touch $(READY)
 
 $(LITE_READY): requirements-lite.txt
