@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Optional
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.colors import LogNorm
 
 from adam_edu import optimizers as opt
@@ -108,6 +109,14 @@ def save(fig: plt.Figure, name: str) -> Path:
     FIGURES.mkdir(parents=True, exist_ok=True)
     path = FIGURES / f"{name}.png"
     fig.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
+    return path
+
+
+def save_gif(animation: FuncAnimation, name: str, fps: int = 6) -> Path:
+    """Write the animation to figures/NAME.gif with Pillow (no ffmpeg needed)."""
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    path = FIGURES / f"{name}.gif"
+    animation.save(path, writer=PillowWriter(fps=fps))
     return path
 
 

@@ -12,12 +12,12 @@ CLAIMS = [
      "tests/test_paper_figures.py::test_fig1_adagrad_decayed_twice_ends_8_times_further_from_f_star"),
     # 06's table of popular claims sums up what 05 measured; 05's tests assert the numbers
     ("06", "α/(√v̂+ε) differs 7.6× between x and y of the quadratic",
-     "tests/test_comparison.py::test_claim_a_per_parameter_step_sizes"),
+     "tests/lessons/test_zoo.py::test_claim_a_per_parameter_step_sizes"),
     ("06", "AdaGrad and RMSProp lose their advantage (10 → 154, 42 → 404 steps)",
-     "tests/test_comparison.py::test_claim_a_per_parameter_step_sizes"),
+     "tests/lessons/test_zoo.py::test_claim_a_per_parameter_step_sizes"),
     ("06", "AdaGrad and RMSProp lose their advantage (10 → 154, 42 → 404 steps)",
-     "tests/test_comparison.py::test_claim_a_on_the_aligned_quadratic"),
-    ("06", "escapes the saddle in 44 steps", "tests/test_comparison.py::test_claim_c_saddle"),
+     "tests/lessons/test_zoo.py::test_claim_a_on_the_aligned_quadratic"),
+    ("06", "escapes the saddle in 44 steps", "tests/lessons/test_zoo.py::test_claim_c_saddle"),
     ("06", "fastest of 12 on Rosenbrock and Beale, 7th on the quadratic, 8th on the saddle",
-     "tests/test_comparison.py::test_claim_e_ranks"),
+     "tests/lessons/test_zoo.py::test_claim_e_ranks"),
 ]

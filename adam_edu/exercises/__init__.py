@@ -1,4 +1,4 @@
-"""Check functions for the notebooks' exercises, one module per notebook.
+"""The machinery of the notebooks' exercise checks; each lesson's checks live in its lesson.
 
 An exercise in a notebook is a function for the reader to write, followed by a call to its check::
 
@@ -10,7 +10,8 @@ The check calls the reader's function on test inputs and compares with the answe
 it prints "not attempted yet" with a hint while the function returns None (the state the notebooks
 are stored in), prints "correct" when it matches, and otherwise raises ``NotQuiteRight`` with a
 message that names the likely mistake ("your v̂ is off by a factor 1−β2^t: did you correct it?").
-``show_solution(name)`` prints a model solution, kept out of sight until asked for.
+``show_solution(name)`` prints a model solution, kept out of sight until asked for. The checks of
+notebooks 01–06 are ``adam_edu.lessons.<lesson>.exercises``; those of 07–10 are ``exercises.paper``.
 """
 
 from __future__ import annotations

@@ -253,7 +253,8 @@ print("same numbers:", np.array_equal(x_update, x_step), np.array_equal(state_up
 # **1.** Write Adam's first step $\Delta_1$ for a gradient `g1` (Algorithm 1, $\beta_1 = 0.9$, $\beta_2 = 0.999$).
 
 # %%
-from adam_edu.exercises import cubic as exercises, show_solution
+from adam_edu.exercises import show_solution
+from adam_edu.lessons.cubic import exercises
 
 
 def first_step(g1, lr, eps):

@@ -23,10 +23,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from adam_edu import Adam, functions, moments, plots
+from adam_edu import Adam, functions, plots
+from adam_edu.lessons import moments
 from adam_edu.plots import setup_notebook
 from adam_edu.plots import QUANTITY_COLORS as C
-from adam_edu.widgets.moments import MomentEstimates
+from adam_edu.lessons.moments.slider import MomentEstimates
 
 setup_notebook()
 
@@ -306,7 +307,8 @@ display(experiment.widget(), experiment.snapshot())
 # **1.** Return the weights $(1-\beta)\beta^{t-i}$ of $g_1, \dots, g_t$ in $m_t$, oldest first, as an array.
 
 # %%
-from adam_edu.exercises import moments as exercises, show_solution
+from adam_edu.exercises import show_solution
+from adam_edu.lessons.moments import exercises
 
 
 def ema_weights(beta, t):

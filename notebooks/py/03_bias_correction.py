@@ -25,9 +25,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from adam_edu import Adam, moments, plots, update_rule
+from adam_edu import Adam, plots
+from adam_edu.lessons import bias_correction, moments, update_rule
 from adam_edu.plots import setup_notebook
-from adam_edu.widgets.bias_correction import BiasCorrection
+from adam_edu.lessons.bias_correction.slider import BiasCorrection
 
 setup_notebook()
 RED, GREEN = plots.color("Adam"), plots.color("Adam (no bias correction)")
@@ -136,10 +137,10 @@ for beta, steps in ((0.9, 10), (0.999, 10), (0.999, 1000)):
 #
 # The derivation is about expectations, so let us estimate them: run the averages over 20,000 independent
 # streams $g \sim \mathcal N(1, 1)$ (`default_rng(0)`, 1000 steps each), and average over the streams at each step.
-# `moments.monte_carlo_moments` does this and also returns each average's standard error.
+# `bias_correction.monte_carlo_moments` does this and also returns each average's standard error.
 
 # %%
-mc = moments.monte_carlo_moments(mean=1.0, std=1.0, beta1=0.9, beta2=0.999, steps=1000, runs=20_000, seed=0)
+mc = bias_correction.monte_carlo_moments(mean=1.0, std=1.0, beta1=0.9, beta2=0.999, steps=1000, runs=20_000, seed=0)
 print("   t  mean m_t  (1−0.9^t)·1   mean m̂_t    mean v_t  (1−0.999^t)·2   mean v̂_t")
 for t in (1, 10, 100, 1000):
     i = t - 1
@@ -219,12 +220,12 @@ plt.show()
 # $$\frac{m_t}{\sqrt{v_t}} = \frac{(1-\beta_1^t)\,g}{\sqrt{1-\beta_2^t}\,|g|}
 # \quad\Rightarrow\quad |\Delta_t| = \alpha\,\frac{1-\beta_1^t}{\sqrt{1-\beta_2^t}}
 # \qquad\text{instead of exactly } \alpha ,$$
-# `moments.uncorrected_step_factor`: 3.16 at $t = 1$ for the defaults. The first 50 steps on our noisy stream
+# `bias_correction.uncorrected_step_factor`: 3.16 at $t = 1$ for the defaults. The first 50 steps on our noisy stream
 # ($\beta_1 = 0.9$, steps in units of $\alpha$, `moments.adam_steps`):
 
 # %%
 first = g[:50]
-print(f"uncorrected factor at t = 1 for the defaults: {moments.uncorrected_step_factor(1, 0.9, 0.999):.2f}")
+print(f"uncorrected factor at t = 1 for the defaults: {bias_correction.uncorrected_step_factor(1, 0.9, 0.999):.2f}")
 for beta2 in (0.99, 0.999, 0.9999):
     with_correction = np.abs(moments.adam_steps(first, lr=1.0, beta1=0.9, beta2=beta2, bias_correction=True))
     without = np.abs(moments.adam_steps(first, lr=1.0, beta1=0.9, beta2=beta2, bias_correction=False))
@@ -258,7 +259,7 @@ plt.show()
 one_minus_beta2 = np.logspace(-1, -5, 41)
 fig, ax = plt.subplots(figsize=(8, 4))
 for beta1, style in ((0.9, "-"), (0.0, "--")):
-    peak = [moments.uncorrected_step_factor(np.arange(1, 100_001), beta1, 1 - d).max() for d in one_minus_beta2]
+    peak = [bias_correction.uncorrected_step_factor(np.arange(1, 100_001), beta1, 1 - d).max() for d in one_minus_beta2]
     ax.loglog(one_minus_beta2, peak, style, color=GREEN, label=f"without correction, β1 = {beta1}")
 ax.axhline(1.0, color=RED, label="with correction: exactly α")
 ax.invert_xaxis()
@@ -267,7 +268,7 @@ ax.set(xlabel="1 − β2  (log scale; β2 → 1 to the right)", ylabel="largest 
 ax.legend()
 plots.save(fig, "03_largest_step")
 plt.show()
-peaks = {b2: moments.uncorrected_step_factor(np.arange(1, 100_001), 0.9, b2).max() for b2 in (0.99, 0.999, 0.9999)}
+peaks = {b2: bias_correction.uncorrected_step_factor(np.arange(1, 100_001), 0.9, b2).max() for b2 in (0.99, 0.999, 0.9999)}
 print("β1 = 0.9, largest uncorrected step / α:", ", ".join(f"{peak:.1f} (β2 = {b2})" for b2, peak in peaks.items()),
       f"; × √(1 − β2): {peaks[0.999] * np.sqrt(1 - 0.999):.2f}")
 
@@ -308,10 +309,10 @@ print("β1 = 0.9, largest uncorrected step / α:", ", ".join(f"{peak:.1f} (β2 =
 # seconds: L2-regularised logistic regression on a synthetic bag-of-words set (1600 examples, 200 word
 # features, 1.5 % of them non-zero, Zipf-distributed, so most gradients are sparse; `default_rng(0)`),
 # minibatches of 32 (`default_rng(1)`), every run from $w = 0$ on the same batches, the full training loss
-# after 100 steps (2 epochs) and 1000 steps (20 epochs). `moments.figure4_study` runs the 60 settings:
+# after 100 steps (2 epochs) and 1000 steps (20 epochs). `bias_correction.figure4_study` runs the 60 settings:
 
 # %%
-study = moments.figure4_study()
+study = bias_correction.figure4_study()
 loss = study.loss  # [with/without, β1, β2, α, after 100/1000 steps]
 print(f"loss at w = 0: {study.initial_loss:.4f}, minimum: {study.best_loss:.4f}")
 print("β1 = 0.9, α = 0.1, loss after 100 steps (red / green) and after 1000 steps:")
@@ -414,7 +415,8 @@ display(experiment.widget(), experiment.snapshot())
 # with $m_t = \beta m_{t-1} + (1-\beta)x_t$, $m_0 = 0$ and $\hat m_t = m_t/(1-\beta^t)$.
 
 # %%
-from adam_edu.exercises import bias_correction as exercises, show_solution
+from adam_edu.exercises import show_solution
+from adam_edu.lessons.bias_correction import exercises
 
 
 def bias_corrected_average(values, beta):

@@ -18,7 +18,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from adam_edu import SGD, AdaGrad, Adam, RMSProp, functions, moments, plots, update_rule
+from adam_edu import SGD, AdaGrad, Adam, RMSProp, functions, plots
+from adam_edu.lessons import moments, update_rule
 from adam_edu.functions import cubic, quadratic, rosenbrock
 
 plots.setup_notebook()
@@ -314,7 +315,7 @@ plt.show()
 # (The picture below the sliders is a static snapshot at the default values, for readers without a kernel.)
 
 # %% tags=["nbval-ignore-output"]
-from adam_edu.widgets.update_rule import UpdateRuleExperiment
+from adam_edu.lessons.update_rule.slider import UpdateRuleExperiment
 
 experiment = UpdateRuleExperiment()
 display(experiment.widget())
@@ -348,7 +349,7 @@ print(f"Rosenbrock, Adam lr 0.05, 200 steps: f − f* = {default.values[-1]:.3f}
 
 # %%
 from adam_edu.exercises import show_solution
-from adam_edu.exercises import update_rule as exercises
+from adam_edu.lessons.update_rule import exercises
 
 
 def adam_update(theta, g, m, v, t, lr, beta1, beta2, eps):

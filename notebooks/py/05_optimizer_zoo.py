@@ -5,7 +5,7 @@
 # Ruder's overview) leave Adam out; the most complete set (jettify/pytorch-optimizer) tunes every learning
 # rate with 200 hyperopt trials and clips the gradients, which changes what Adam does; and readers keep
 # asking for the code. This notebook races **every optimizer of `adam_edu`** on four classic landscapes under
-# rules stated up front, and the code is `adam_edu/comparison.py`, a click away.
+# rules stated up front, and the code is `adam_edu/lessons/zoo/`, a click away.
 #
 # **You will learn**
 # - how SGD, Momentum, Nesterov, AdaGrad, RMSProp, AdaDelta, Adam, AMSGrad, AdamW, AdaMax, Nadam and RAdam move on
@@ -21,8 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Image, display
 
-from adam_edu import comparison, plots
-from adam_edu.comparison import formatted, table
+from adam_edu import plots
+from adam_edu.lessons import zoo
+from adam_edu.tables import formatted, table
 from adam_edu.functions import beale, quadratic, rosenbrock, saddle
 from adam_edu.plots import setup_notebook
 
@@ -38,7 +39,7 @@ setup_notebook()
 #   $\{1, 3\} \times 10^{k}$ for $k = -4 \dots 0$ (0.0001 to 3, about $\sqrt{10}$ apart), and keeps the one with
 #   the **lowest $f(\theta_N) - f^*$** after 500 steps. A run that goes more than ten window widths away has
 #   diverged and is out. Runs that reach $f - f^* < 10^{-10}$ and stay there tie; among them the one that got
-#   there first wins; remaining ties go to the smaller learning rate (`comparison.choose_learning_rate`).
+#   there first wins; remaining ties go to the smaller learning rate (`zoo.choose_learning_rate`).
 # - Nothing is random here: the objectives are deterministic, so there is no seed to choose.
 #
 # The contestants, with the settings they race with:
@@ -48,7 +49,7 @@ objectives = [rosenbrock, beale, quadratic, saddle]
 for objective in objectives:
     print(f"{objective.name:10s} {objective.formula};  start {objective.start}, minimum {objective.minimum}")
 print()
-for make in comparison.ZOO:
+for make in zoo.ZOO:
     print(f"{plots.label(make(1.0)):9s} {make(1.0)!r}".replace("lr=1.0", "lr=<grid>"))
 
 # %% [markdown]
@@ -78,12 +79,12 @@ for make in comparison.ZOO:
 # Twelve optimizers × ten learning rates × four objectives: 480 runs of 500 steps, a few seconds.
 
 # %%
-searches = {objective.name: comparison.tune(objective) for objective in objectives}
-print(f"{len(objectives) * len(comparison.ZOO) * len(comparison.LEARNING_RATES)} runs of {comparison.STEPS} steps")
+searches = {objective.name: zoo.tune(objective) for objective in objectives}
+print(f"{len(objectives) * len(zoo.ZOO) * len(zoo.LEARNING_RATES)} runs of {zoo.STEPS} steps")
 chosen = {name: {label: search.best for label, search in found.items()} for name, found in searches.items()}
 print("learning rate chosen by the rule")
 print(table(["optimizer", *chosen], [[label, *(f"{chosen[o][label]:g}" for o in chosen)]
-                                     for label in comparison.ZOO_LABELS]))
+                                     for label in zoo.ZOO_LABELS]))
 x, y = rosenbrock.start
 print(f"\nrosenbrock at the start: ∂²f/∂x² = 2 − 400(y − x²) + 800x² = {2 - 400 * (y - x**2) + 800 * x**2:g}")
 
@@ -98,33 +99,33 @@ print(f"\nrosenbrock at the start: ∂²f/∂x² = 2 − 400(y − x²) + 800x²
 # Adam and its family, and $f - f^*$ on a log scale with each optimizer's learning rate in the legend.
 
 # %%
-fig = comparison.plot_zoo(objectives, searches)
+fig = zoo.plot_zoo(objectives, searches)
 plots.save(fig, "05_zoo")
 plt.show()
 
 # %%
 finals = {o.name: {label: search.best_run.final_gap for label, search in searches[o.name].items()}
           for o in objectives}
-print(f"f − f* after {comparison.STEPS} steps, each at its chosen learning rate")
-print(table(["optimizer", *finals], [[label, *(comparison.gap_text(finals[o][label]) for o in finals)]
-                                     for label in comparison.ZOO_LABELS]))
+print(f"f − f* after {zoo.STEPS} steps, each at its chosen learning rate")
+print(table(["optimizer", *finals], [[label, *(zoo.gap_text(finals[o][label]) for o in finals)]
+                                     for label in zoo.ZOO_LABELS]))
 
 # %%
 adam = searches["rosenbrock"]["Adam"].best_run
 first = np.linalg.norm(np.diff(adam.path[:4], axis=0), axis=1)
 print("rosenbrock, Adam at lr 1: first three step lengths", ", ".join(f"{s:.2f}" for s in first))
 for name in ("rosenbrock", "beale"):
-    out = [f"{lr:g}" for lr, gap in zip(comparison.LEARNING_RATES, searches[name]["RAdam"].final_gaps) if np.isnan(gap)]
+    out = [f"{lr:g}" for lr, gap in zip(zoo.LEARNING_RATES, searches[name]["RAdam"].final_gaps) if np.isnan(gap)]
     print(f"{name}, RAdam diverged at lr {' '.join(out)}")
 print("beale, f − f* < 1e-10 for good from step",
-      ", ".join(f"{label} {comparison.settling_step(searches['beale'][label].best_run.gaps)}"
+      ", ".join(f"{label} {zoo.settling_step(searches['beale'][label].best_run.gaps)}"
                 for label in ("Adam", "AMSGrad", "Nadam")))
 gaps = searches["quadratic"]["AdaGrad"].best_run.gaps
 factor = gaps[3:15] / gaps[2:14]
 x, y = searches["quadratic"]["AdaGrad"].best_run.path[1]
 print(f"quadratic, AdaGrad at lr 3: θ_1 = ({x:.3g}, {y:.3g}), "
       f"f − f* × {factor.min():.2f} to {factor.max():.2f} per step from step 3 to 14, "
-      f"< 1e-10 for good from step {comparison.settling_step(gaps)}")
+      f"< 1e-10 for good from step {zoo.settling_step(gaps)}")
 
 # %% [markdown]
 # What the race shows (every number from the two cells above):
@@ -151,7 +152,7 @@ print(f"quadratic, AdaGrad at lr 3: θ_1 = ({x:.3g}, {y:.3g}), "
 # A single best run hides how hard the learning rate was to find. Here is every run of the grid search:
 
 # %%
-fig = comparison.plot_learning_rate_sensitivity(objectives, searches)
+fig = zoo.plot_learning_rate_sensitivity(objectives, searches)
 plots.save(fig, "05_grid_search")
 plt.show()
 
@@ -167,18 +168,18 @@ plt.show()
 #
 # The famous GIFs showed SGD, Momentum, NAG, AdaGrad, AdaDelta and RMSProp on a Beale-like surface and a saddle.
 # Here are the same six, **with Adam put back in**, at the learning rates chosen above. The animation is a
-# matplotlib `FuncAnimation` (`comparison.animate_race`), written to `figures/05_zoo.gif` by `PillowWriter`;
+# matplotlib `FuncAnimation` (`zoo.animate_race`), written to `figures/05_zoo.gif` by `PillowWriter`;
 # the notebook shows that GIF. (`HTML(animation.to_jshtml())` would show the same frames with play controls, but
 # as one PNG per frame, several times the GIF's size.) Time runs faster as the race goes on: frame $k$ of 20 shows step
 # $500\,(k/20)^2$.
 
 # %% tags=["nbval-ignore-output"]
-raced, frames = comparison.CLASSIC + ("Adam",), 20
-animation = comparison.animate_race(
+raced, frames = zoo.CLASSIC + ("Adam",), 20
+animation = zoo.animate_race(
     [beale, saddle], [{label: searches[o.name][label].best_run for label in raced} for o in (beale, saddle)],
     frames=frames, figsize=(8.2, 3.3),
 )
-gif = comparison.save_gif(animation, "05_zoo", fps=6)
+gif = plots.save_gif(animation, "05_zoo", fps=6)
 print(f"{len(raced)} optimizers, {frames} frames at 6 per second, written to figures/{gif.name}")
 Image(filename=gif)
 
@@ -198,7 +199,7 @@ Image(filename=gif)
 # early is not who wins). The picture below the sliders is a static copy for readers without a running kernel.
 
 # %% tags=["nbval-ignore-output"]
-from adam_edu.widgets.zoo import ZooExperiment
+from adam_edu.lessons.zoo.slider import ZooExperiment
 
 experiment = ZooExperiment(chosen)
 display(experiment.widget())
@@ -215,19 +216,19 @@ experiment.snapshot()
 # rates again from the grid and the rule.
 
 # %%
-turned = comparison.rotated_quadratic(45)
+turned = zoo.rotated_quadratic(45)
 few = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
-turned_searches = comparison.tune(turned, few)
+turned_searches = zoo.tune(turned, few)
 settle = {
-    o.name: {label: comparison.settling_step(found[label].best_run.gaps, 1e-6) for label in few}
+    o.name: {label: zoo.settling_step(found[label].best_run.gaps, 1e-6) for label in few}
     for o, found in ((quadratic, searches["quadratic"]), (turned, turned_searches))
 }
 adam_lr = {quadratic.name: chosen["quadratic"]["Adam"], turned.name: turned_searches["Adam"].best}
-fig = comparison.plot_per_parameter_steps(quadratic, turned, adam_lr, settle)
+fig = zoo.plot_per_parameter_steps(quadratic, turned, adam_lr, settle)
 plots.save(fig, "05_claim_a_per_parameter")
 plt.show()
 for o in (quadratic, turned):
-    x_rate, y_rate = comparison.adam_step_sizes(o, adam_lr[o.name])[-1]
+    x_rate, y_rate = zoo.adam_step_sizes(o, adam_lr[o.name])[-1]
     print(f"{o.name}: Adam's step size at t = 100, x / y = {x_rate / y_rate:.2f}")
 
 # %%
@@ -253,19 +254,19 @@ print(table(["optimizer", "steps, quadratic", "steps, turned 45°"],
 # from the first step on. Escape = the first step with $|y| > 0.5$:
 
 # %%
-escapes = comparison.saddle_escapes(chosen["saddle"], common_lr=0.01)
+escapes = zoo.saddle_escapes(chosen["saddle"], common_lr=0.01)
 print(table(["optimizer", "its tuned lr", "all at lr 0.01", "lr 0.01, from y = 0"],
             [[label, *(formatted(s, "d") for s in steps)] for label, steps in escapes.items()]))
-from adam_edu.exercises import zoo as exercises
+from adam_edu.lessons.zoo import exercises
 
 print(f"\nSGD at lr 0.01 by the formula of exercise 2: {exercises.solution_sgd_escape_steps(0.01, 1e-3, 0.5)} steps")
 for label in ("SGD", "AdaDelta", "Adam"):
-    y = np.abs(comparison.trajectory(comparison.make_optimizer(label, 0.01), saddle, steps=10).path[:, 1])
+    y = np.abs(zoo.trajectory(zoo.make_optimizer(label, 0.01), saddle, steps=10).path[:, 1])
     print(f"lr 0.01, first 10 steps: {label:8s} |y_t|/|y_t−1| {(y[1:] / y[:-1]).min():.4f} to "
           f"{(y[1:] / y[:-1]).max():.4f},  (|y_t| − |y_t−1|)/lr {np.diff(y).min() / 0.01:.3f} to {np.diff(y).max() / 0.01:.3f}")
 
 # %%
-fig = comparison.plot_escape(comparison.ZOO_LABELS, lr=0.01)
+fig = zoo.plot_escape(zoo.ZOO_LABELS, lr=0.01)
 plots.save(fig, "05_claim_c_saddle")
 plt.show()
 
@@ -285,13 +286,13 @@ plt.show()
 # the grid:
 
 # %%
-atlas = comparison.basin_atlas()
-fig = comparison.plot_basin_atlas(atlas)
+atlas = zoo.basin_atlas()
+fig = zoo.plot_basin_atlas(atlas)
 plots.save(fig, "05_claim_c_local_minima")
 plt.show()
 print(table(["optimizer", "learning rates ending in the global minimum"],
-            [[label, " ".join(f"{lr:g}" for lr, end in zip(comparison.LEARNING_RATES, row) if end == -1) or "none"]
-             for label, row in zip(comparison.ZOO_LABELS, atlas)]))
+            [[label, " ".join(f"{lr:g}" for lr, end in zip(zoo.LEARNING_RATES, row) if end == -1) or "none"]
+             for label, row in zip(zoo.ZOO_LABELS, atlas)]))
 stationary = sorted(np.roots([4.0, 0.0, -4.0, 0.3]).real)  # f'(x) = 4x³ − 4x + 0.3 = 0
 print("\nf'(x) = 0 at x =", ", ".join(f"{x:.2f}" for x in stationary), "(global minimum, barrier, local minimum)")
 
@@ -311,8 +312,8 @@ print("\nf'(x) = 0 at x =", ", ".join(f"{x:.2f}" for x in stationary), "(global 
 # below $10^{-6}$ (runs that never get there are ranked behind, by their final value).
 
 # %%
-ranks = {o.name: comparison.speed_ranking(comparison.best_runs(searches[o.name])) for o in objectives}
-print(table(["optimizer", *ranks], [[label, *(ranks[o][label] for o in ranks)] for label in comparison.ZOO_LABELS]))
+ranks = {o.name: zoo.speed_ranking(zoo.best_runs(searches[o.name])) for o in objectives}
+print(table(["optimizer", *ranks], [[label, *(ranks[o][label] for o in ranks)] for label in zoo.ZOO_LABELS]))
 print("\nAdam's rank out of 12:", {name: r["Adam"] for name, r in ranks.items()})
 
 # %% [markdown]
@@ -326,7 +327,7 @@ print("\nAdam's rank out of 12:", {name: r["Adam"] for name, r in ranks.items()}
 # ## Summary
 #
 # - Every optimizer of `adam_edu` raced on four landscapes from the same start for 500 steps, without clipping,
-#   each with the learning rate a stated rule picked from one stated grid; the code is `adam_edu/comparison.py`.
+#   each with the learning rate a stated rule picked from one stated grid; the code is `adam_edu/lessons/zoo/`.
 # - The SGD family needs its learning rate just below divergence; the adaptive methods work over decades of
 #   learning rates. RAdam's SGD-like first steps make it fragile on steep starts.
 # - (a) Adam's step size is per parameter, but only along the coordinate axes: turn a quadratic and the advantage
@@ -345,7 +346,7 @@ print("\nAdam's rank out of 12:", {name: r["Adam"] for name, r in ranks.items()}
 
 # %%
 from adam_edu.exercises import show_solution
-from adam_edu.exercises import zoo as exercises
+from adam_edu.lessons.zoo import exercises
 
 
 def best_learning_rate(learning_rates, final_gaps):

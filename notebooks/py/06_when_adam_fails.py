@@ -20,8 +20,9 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from adam_edu import Adam, AdamW, RAdam, comparison, plots
-from adam_edu.comparison import formatted, table
+from adam_edu import Adam, AdamW, RAdam, plots
+from adam_edu.lessons import failures, zoo
+from adam_edu.tables import formatted, table
 from adam_edu.functions import quadratic, reddi_counterexample
 from adam_edu.plots import setup_notebook
 
@@ -48,8 +49,8 @@ setup_notebook()
 # $[-1, 1]$ (a projection after each step) and step sizes $\alpha_t = \alpha/\sqrt{t}$. The numbers are ours: $C = 3$
 # (so $\beta_2 = 0.1$), $\alpha = 0.1$, start $x = 1$, $T = 2\cdot10^5$ steps. `adam_edu`'s Adam keeps its bias
 # correction and $\epsilon = 10^{-8}$; the paper's analysis has neither, which changes nothing here (tested). The
-# optimizers take a constant learning rate, but their state is explicit, so `comparison.run_online` sets
-# `lr = α/√t` before each update. `comparison.run_counterexample` is the same arithmetic in plain Python floats,
+# optimizers take a constant learning rate, but their state is explicit, so `failures.run_online` sets
+# `lr = α/√t` before each update. `failures.run_counterexample` is the same arithmetic in plain Python floats,
 # without a NumPy call per operation and so many times faster. First, they agree to the last bit:
 
 # %%
@@ -58,17 +59,17 @@ adam = Adam(beta1=0.0, beta2=1 / (1 + C**2))
 amsgrad = Adam(beta1=0.0, beta2=1 / (1 + C**2), amsgrad=True)
 problem = reddi_counterexample(C, -1.0, 3)
 for optimizer in (adam, amsgrad):
-    readable = comparison.run_online(optimizer, problem, 3000, alpha)
-    fast = comparison.run_counterexample(optimizer, C, -1.0, 3, 3000, alpha)
+    readable = failures.run_online(optimizer, problem, 3000, alpha)
+    fast = failures.run_counterexample(optimizer, C, -1.0, 3, 3000, alpha)
     print(f"{plots.label(optimizer):8s} same numbers for 3000 steps: {np.array_equal(readable, fast)}")
 
 # %%
-trajectories = {o: comparison.run_counterexample(o, C, -1.0, 3, steps, alpha) for o in (adam, amsgrad)}
+trajectories = {o: failures.run_counterexample(o, C, -1.0, 3, steps, alpha) for o in (adam, amsgrad)}
 for o, xs in trajectories.items():
-    regret = comparison.counterexample_regret(xs, C, -1.0, 3)
+    regret = failures.counterexample_regret(xs, C, -1.0, 3)
     print(f"{plots.label(o)}, α = {alpha:g}:  x_T = {xs[-1]:+.3f},  R_T/T = {regret[-1]:.3f}")
 runs = {f"{plots.label(o)}, α = {alpha:g}": (plots.label(o), "-", xs) for o, xs in trajectories.items()}
-fig = comparison.plot_counterexample(
+fig = failures.plot_counterexample(
     runs, C, -1.0, 3,
     f"f_t(x) = 3x if t mod 3 = 1, else −x, on [−1, 1]; β1 = 0, β2 = 0.1, α_t = {alpha:g}/√t, x_1 = 1, "
     f"{steps:,} steps (projected)")
@@ -117,7 +118,7 @@ reddi = Adam(beta1=0.9, beta2=0.99, amsgrad=True, bias_correction=False)  # the 
 versions = {"Adam": Adam(beta1=0.9, beta2=0.99), "AMSGrad": Adam(beta1=0.9, beta2=0.99, amsgrad=True),
             "AMSGrad, no bias correction (Reddi's Alg. 2)": reddi}
 alphas = (0.01, 0.1, 0.5, 1.0)
-finals = {name: [comparison.run_counterexample(o, big, small, period, steps, a)[-1] for a in alphas]
+finals = {name: [failures.run_counterexample(o, big, small, period, steps, a)[-1] for a in alphas]
           for name, o in versions.items()}
 print(f"x after {steps:,} steps, α_t = α/√t")
 print(table(["", *(f"α = {a:g}" for a in alphas)],
@@ -130,11 +131,11 @@ shown = {  # legend: (palette label, line style, optimizer, α)
     "AMSGrad, α = 1": ("AMSGrad", "--", versions["AMSGrad"], 1.0),
     "AMSGrad without bias correction (Reddi's Alg. 2), α = 0.5": ("AMSGrad", ":", reddi, 0.5),
 }
-runs = {text: (name, style, comparison.run_counterexample(o, big, small, period, steps, a))
+runs = {text: (name, style, failures.run_counterexample(o, big, small, period, steps, a))
         for text, (name, style, o, a) in shown.items()}
 first = np.flatnonzero(runs["AMSGrad without bias correction (Reddi's Alg. 2), α = 0.5"][2] <= -0.999)[0]
 print(f"Reddi's AMSGrad, α = 0.5, first reaches x ≤ −0.999 at step {first:,}")
-fig = comparison.plot_counterexample(
+fig = failures.plot_counterexample(
     runs, big, small, period, f"f_t(x) = 1010x if t mod 101 = 1, else −10x, on [−1, 1]; β1 = 0.9, β2 = 0.99, "
     f"α_t = α/√t, x_1 = 1, {steps:,} steps (projected)")
 plots.save(fig, "06_reddi_synthetic")
@@ -180,13 +181,13 @@ alpha, lam = 0.01, 0.1
 for optimizer in (Adam(alpha, weight_decay=lam), AdamW(alpha, weight_decay=lam)):
     theta, m, v = np.ones(6), np.zeros(6), np.zeros(6)  # the experiment below: 6 weights, 3000 steps
     for t in range(1, 3001):
-        g = comparison.CURVATURES * (theta - 1.0)  # the loss gradient
+        g = failures.CURVATURES * (theta - 1.0)  # the loss gradient
         if isinstance(optimizer, AdamW):
             theta = theta * (1 - alpha * lam)  # AdamW: shrink θ outside Adam
         else:
             g = g + lam * theta  # Adam + L2: the decay joins the gradient, and is divided by √v̂
         theta, m, v = adam_step(theta, g, m, v, t, alpha)
-    same = np.array_equal(theta, comparison.weight_decay_endpoints(optimizer)[0])
+    same = np.array_equal(theta, failures.weight_decay_endpoints(optimizer)[0])
     print(f"{plots.label(optimizer):9s} these lines and adam_edu end at the same θ to the last bit: {same}")
 
 # %% [markdown]
@@ -199,21 +200,21 @@ for optimizer in (Adam(alpha, weight_decay=lam), AdamW(alpha, weight_decay=lam))
 for lam in (0.1, 1.0):
     rows = []
     for optimizer in (Adam(0.01, weight_decay=lam), AdamW(0.01, weight_decay=lam)):
-        theta, _ = comparison.weight_decay_endpoints(optimizer)
+        theta, _ = failures.weight_decay_endpoints(optimizer)
         rows.append([plots.label(optimizer), *(f"{x:.3f}" for x in theta)])
-    rows.append(["L2 solution h/(h+λ)", *(f"{h / (h + lam):.3f}" for h in comparison.CURVATURES)])
+    rows.append(["L2 solution h/(h+λ)", *(f"{h / (h + lam):.3f}" for h in failures.CURVATURES)])
     print(f"λ = {lam:g}: θ_i after 3000 steps")
-    print(table(["", *(f"h = {h:g}" for h in comparison.CURVATURES)], rows), end="\n\n")
+    print(table(["", *(f"h = {h:g}" for h in failures.CURVATURES)], rows), end="\n\n")
 
 # %%
-fig = comparison.plot_weight_decay()
+fig = failures.plot_weight_decay()
 plots.save(fig, "06_adamw_vs_l2")
 plt.show()
 for lam in (0.1, 1.0):
-    adamw_end, _ = comparison.weight_decay_endpoints(AdamW(0.01, weight_decay=lam))
+    adamw_end, _ = failures.weight_decay_endpoints(AdamW(0.01, weight_decay=lam))
     l2 = Adam(0.01, weight_decay=lam)
-    _, first = comparison.weight_decay_endpoints(l2, steps=1)
-    share = comparison.effective_decay(l2, first)[0] / (0.01 * lam)
+    _, first = failures.weight_decay_endpoints(l2, steps=1)
+    share = failures.effective_decay(l2, first)[0] / (0.01 * lam)
     print(f"λ = {lam:g}: AdamW's weights at most {(1 - adamw_end).max():.1%} below 1;  step 1, Adam + L2's decay "
           f"share ÷ AdamW's αλ = {share.min():.2f} (every weight)")
 
@@ -255,7 +256,7 @@ for lam in (0.1, 1.0):
 # the same gradients for Adam, RAdam and Adam with a linear warm-up over 100 steps.
 
 # %%
-early = comparison.early_adaptive_steps()
+early = failures.early_adaptive_steps()
 rho_infinity = 2 / (1 - RAdam().beta2) - 1
 spread = early.psi.std(axis=1)
 rectified = early.rectification * spread  # nan while RAdam takes SGD steps
@@ -263,7 +264,7 @@ rows = [[t, f"{RAdam().rho(t):.4f}", f"{spread[t - 1]:.3g}", formatted(early.rec
          formatted(rectified[t - 1], ".4f")] for t in (1, 2, 3, 4, 5, 6, 10, 50, 200)]
 print(table(["t", "ρ_t", "std of ψ_t (Adam)", "r_t", "r_t · std of ψ_t"], rows))
 print(f"\nρ_∞ = {rho_infinity:g};  limit 1/√(2ρ_∞) = {1 / np.sqrt(2 * rho_infinity):.4f}")
-fig = comparison.plot_early_steps(early, rho_infinity)
+fig = failures.plot_early_steps(early, rho_infinity)
 plots.save(fig, "06_radam_early_steps")
 plt.show()
 
@@ -291,19 +292,19 @@ plt.show()
 #   learning rate $\alpha/\epsilon$.
 
 # %%
-fig = comparison.plot_failures()
+fig = failures.plot_failures()
 plots.save(fig, "06_lr_and_eps")
 plt.show()
 for lr in (0.05, 0.5, 1.0, 1.5, 2.0):
-    print(f"cubic, lr {lr:g}: x after 60 steps = {comparison.steps_on_the_cubic(lr)[-1]:+.3f}")
-xs = comparison.steps_on_the_cubic(2.0)
+    print(f"cubic, lr {lr:g}: x after 60 steps = {failures.steps_on_the_cubic(lr)[-1]:+.3f}")
+xs = failures.steps_on_the_cubic(2.0)
 last = np.abs(np.diff(xs[-11:])) / 2.0
 print(f"cubic, lr 2: x_1 = {xs[1]:.3f}, first x < 0 at step {np.flatnonzero(xs < 0)[0]}, "
       f"the last 10 steps {last.min():.1f} to {last.max():.1f} × lr")
 for eps in (1e-8, 1e-12, 0.0):
-    print(f"round-off weight, ε = {eps:g}: |θ| after 1000 steps = {abs(comparison.round_off_walk(eps)[-1]):.1e}")
+    print(f"round-off weight, ε = {eps:g}: |θ| after 1000 steps = {abs(failures.round_off_walk(eps)[-1]):.1e}")
 for eps in (1e-8, 1.0, 10.0, 100.0):
-    settled = comparison.settling_step(comparison.eps_slowdown(eps), 1e-6)
+    settled = zoo.settling_step(failures.eps_slowdown(eps), 1e-6)
     print(f"quadratic, ε = {eps:g}: f − f* < 1e-6 for good from step {formatted(settled, 'd')} (— = not in 500)")
 start_gradient = np.abs(quadratic.grad(np.array(quadratic.start)))
 for eps in (1.0, 100.0):
@@ -335,7 +336,7 @@ print(f"ε = 100 at lr 0.3: SGD with lr α/ε = {0.3 / 100:g};  ε = 1e-8 agains
 # 0.9; the spread across coordinates after 300 steps:
 
 # %%
-stats = comparison.noise_averaging()
+stats = failures.noise_averaging()
 print(f"std of g_t                          {stats.gradient_std:.3f}")
 ratio = stats.m_hat_std / stats.gradient_std
 print(f"std of Adam's m̂_t                   {stats.m_hat_std:.3f}   (ratio {ratio:.3f}; √((1−β1)/(1+β1)) = "
@@ -358,9 +359,9 @@ print(f"mean step −Δ_t/α                    {stats.mean_step:.3f}   (1/√10
 # steps, averaged over 200 runs (seed 0):
 
 # %%
-tuned = comparison.tune(quadratic, ("SGD", "Momentum", "RMSProp", "Adam"))  # noise-free, the rule of notebook 05
+tuned = zoo.tune(quadratic, ("SGD", "Momentum", "RMSProp", "Adam"))  # noise-free, the rule of notebook 05
 noisy = {name: search.best for name, search in tuned.items()}
-fig, floors = comparison.plot_noise(noisy)
+fig, floors = failures.plot_noise(noisy)
 plots.save(fig, "06_noise")
 plt.show()
 print(table(["optimizer", *(f"σ = {s:g}" for s in (0.1, 1.0, 10.0, 100.0))],
@@ -380,7 +381,7 @@ print(f"\nAdam's floor: {adam[0] / sgd[0]:.2g} times SGD's at σ = 0.1, {sgd[-1]
 # Counted from the state each optimizer's `init` returns: the arrays of the parameters' size it keeps between steps.
 
 # %%
-buffers = {plots.label(make(1.0)): comparison.buffers_per_parameter(make(1.0)) for make in comparison.ZOO}
+buffers = {plots.label(make(1.0)): failures.buffers_per_parameter(make(1.0)) for make in zoo.ZOO}
 print(table(["optimizer", "buffers per parameter", "memory for 10⁸ float32 parameters + buffers"],
             [[name, n, f"{(1 + n) * 4e8 / 1e9:.1f} GB"] for name, n in buffers.items()]))
 
@@ -424,7 +425,7 @@ print(table(["optimizer", "buffers per parameter", "memory for 10⁸ float32 par
 
 # %%
 from adam_edu.exercises import show_solution
-from adam_edu.exercises import zoo as exercises
+from adam_edu.lessons.failures import exercises
 
 
 def average_regret(xs, coefficients):

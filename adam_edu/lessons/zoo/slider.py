@@ -13,7 +13,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from adam_edu import comparison, plots
+from adam_edu import plots
+from adam_edu.lessons import zoo
 from adam_edu.functions import OBJECTIVES
 from adam_edu.widgets.base import SliderExperiment
 
@@ -24,7 +25,7 @@ class ZooExperiment(SliderExperiment):
     """Paths and f − f* of the chosen optimizers on one objective.
 
     ``learning_rates[objective][label]`` is each optimizer's tuned learning rate (the grid search of
-    ``comparison.tune``); the slider ``lr_multiplier`` multiplies them all.
+    ``zoo.tune``); the slider ``lr_multiplier`` multiplies them all.
     """
 
     question = (
@@ -37,11 +38,11 @@ class ZooExperiment(SliderExperiment):
         learning_rates: Mapping[str, Mapping[str, float]],
         objectives: Sequence[str] = ("rosenbrock", "beale", "quadratic", "saddle"),
         shown: Sequence[str] = ("SGD", "Momentum", "RMSProp", "Adam", "AMSGrad"),
-        steps: int = comparison.STEPS,
+        steps: int = zoo.STEPS,
     ):
         missing = [name for name in objectives if name not in learning_rates]
         if missing:
-            raise ValueError(f"learning_rates has no entry for {', '.join(missing)}; run comparison.tune first")
+            raise ValueError(f"learning_rates has no entry for {', '.join(missing)}; run zoo.tune first")
         self.learning_rates = learning_rates
         self.objectives = {name: OBJECTIVES[name] for name in objectives}
         self._cache: dict = {}
@@ -52,10 +53,10 @@ class ZooExperiment(SliderExperiment):
         self._contours = {}
         for name, objective in self.objectives.items():  # every objective's contours, drawn once
             before = set(self.ax_paths.get_children())
-            comparison.draw_light_contours(self.ax_paths, objective, resolution=120, count=16)
+            zoo.draw_light_contours(self.ax_paths, objective, resolution=120, count=16)
             self._contours[name] = [a for a in self.ax_paths.get_children() if a not in before]
         self.paths, self.gaps, self.crosses = {}, {}, {}
-        for label in comparison.ZOO_LABELS:
+        for label in zoo.ZOO_LABELS:
             c = plots.color(label)
             (self.paths[label],) = self.ax_paths.plot([], [], "-", color=c, lw=2.0 if label == "Adam" else 1.5)
             (self.crosses[label],) = self.ax_paths.plot([], [], "x", color=c, ms=9, mew=2)
@@ -76,11 +77,11 @@ class ZooExperiment(SliderExperiment):
             "steps": widgets.IntSlider(value=steps, min=10, max=1000, step=10, description="steps"),
             "lr_multiplier": widgets.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.25,
                                                     description="lr × tuned"),
-            "optimizers": widgets.SelectMultiple(options=comparison.ZOO_LABELS, value=tuple(shown), rows=12,
+            "optimizers": widgets.SelectMultiple(options=zoo.ZOO_LABELS, value=tuple(shown), rows=12,
                                                  description="show"),
         }
         self._syncing = False
-        on_top = sorted(comparison.ZOO_LABELS, key=lambda label: label == "Adam")  # Adam drawn last
+        on_top = sorted(zoo.ZOO_LABELS, key=lambda label: label == "Adam")  # Adam drawn last
         moving = [*(self.paths[label] for label in on_top), *self.crosses.values(),
                   *(self.gaps[label] for label in on_top), self.start, self.title, self.legend]
         super().__init__(fig, controls, moving)
@@ -119,7 +120,7 @@ class ZooExperiment(SliderExperiment):
         key = (objective, start, lr, label)
         cached = self._cache.get(key)
         if cached is None or (len(cached.path) - 1 < steps and cached.diverged_at is None):
-            cached = comparison.trajectory(comparison.make_optimizer(label, lr), self.objectives[objective],
+            cached = zoo.trajectory(zoo.make_optimizer(label, lr), self.objectives[objective],
                                            list(start), steps)
             self._cache[key] = cached
         k = min(steps, len(cached.path) - 1)
@@ -128,7 +129,7 @@ class ZooExperiment(SliderExperiment):
     def update(self, objective, x0, y0, steps, lr_multiplier, optimizers):
         start = (round(float(x0), 12), round(float(y0), 12))
         entries = []
-        for label in comparison.ZOO_LABELS:
+        for label in zoo.ZOO_LABELS:
             shown = label in optimizers
             for artist in (self.paths[label], self.gaps[label], self.crosses[label]):
                 artist.set_visible(shown)
@@ -149,7 +150,7 @@ class ZooExperiment(SliderExperiment):
         self._replace_legend(entries)
         self.title.set_text(
             f"{objective}: {steps} steps from ({start[0]:.3g}, {start[1]:.3g}); "
-            f"lr = {lr_multiplier:.3g} × the grid-search lr (best f − f* after {comparison.STEPS} steps); "
+            f"lr = {lr_multiplier:.3g} × the grid-search lr (best f − f* after {zoo.STEPS} steps); "
             "no clipping"
         )
 

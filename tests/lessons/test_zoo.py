@@ -1,4 +1,4 @@
-"""The comparison machinery and the claims of notebook 05 (the optimizer zoo), asserted from the library.
+"""The zoo, its grid search and the claims of notebook 05 (the optimizer zoo), asserted from the library.
 
 Every number notebook 05 prints is computed again here with the same library functions.
 """
@@ -8,9 +8,11 @@ import math
 import numpy as np
 import pytest
 
-from adam_edu import ALL_OPTIMIZERS, SGD, Adam, comparison, plots
+from adam_edu import ALL_OPTIMIZERS, SGD, Adam, plots, tables
 from adam_edu.exercises import NotQuiteRight
-from adam_edu.exercises import zoo as exercises
+from adam_edu.lessons import failures, zoo
+from adam_edu.lessons.failures import exercises as failures_exercises
+from adam_edu.lessons.zoo import exercises
 from adam_edu.functions import beale, quadratic, rosenbrock, run, saddle
 
 OBJECTIVES = (rosenbrock, beale, quadratic, saddle)
@@ -18,7 +20,7 @@ OBJECTIVES = (rosenbrock, beale, quadratic, saddle)
 
 @pytest.fixture(scope="module")
 def searches():
-    return {o.name: comparison.tune(o) for o in OBJECTIVES}
+    return {o.name: zoo.tune(o) for o in OBJECTIVES}
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +32,19 @@ def chosen(searches):
 
 
 def test_the_zoo_has_every_optimizer_of_the_library_once_with_its_palette_label():
-    classes = {type(make(0.1)) for make in comparison.ZOO}
+    classes = {type(make(0.1)) for make in zoo.ZOO}
     assert classes == set(ALL_OPTIMIZERS)
-    assert len(set(comparison.ZOO_LABELS)) == len(comparison.ZOO) == 12
-    assert all(label in plots.PALETTE for label in comparison.ZOO_LABELS)
-    assert comparison.CLASSIC + comparison.ADAM_FAMILY == comparison.ZOO_LABELS
-    assert comparison.make_optimizer("Nesterov", 0.01).nesterov
+    assert len(set(zoo.ZOO_LABELS)) == len(zoo.ZOO) == 12
+    assert all(label in plots.PALETTE for label in zoo.ZOO_LABELS)
+    assert zoo.CLASSIC + zoo.ADAM_FAMILY == zoo.ZOO_LABELS
+    assert zoo.make_optimizer("Nesterov", 0.01).nesterov
     with pytest.raises(ValueError, match="name must be one of"):
-        comparison.make_optimizer("Adamm", 0.1)
+        zoo.make_optimizer("Adamm", 0.1)
 
 
 def test_trajectory_is_functions_run_without_the_states():
     history = run(Adam(0.1), beale, steps=200)
-    track = comparison.trajectory(Adam(0.1), beale, steps=200)
+    track = zoo.trajectory(Adam(0.1), beale, steps=200)
     np.testing.assert_array_equal(track.path, history.params)
     np.testing.assert_array_equal(track.gaps, history.values - beale.f_min)
     assert track.diverged_at is None and track.label == "Adam" and track.lr == 0.1
@@ -50,28 +52,28 @@ def test_trajectory_is_functions_run_without_the_states():
 
 def test_a_diverging_run_stops_before_anything_overflows():
     # pyproject turns RuntimeWarnings from adam_edu into errors: an overflow would fail this test
-    track = comparison.trajectory(SGD(3.0), rosenbrock, steps=500)
+    track = zoo.trajectory(SGD(3.0), rosenbrock, steps=500)
     assert track.diverged_at is not None and track.diverged_at < 5
     assert len(track.path) == track.diverged_at and np.all(np.isfinite(track.path))
     assert math.isnan(track.final_gap)
 
 
 def test_table_cells():
-    assert comparison.formatted(None, "d") == comparison.formatted(math.nan, ".3f") == "—"
-    assert comparison.formatted(25, "d") == "25" and comparison.formatted(0.0107, ".3f") == "0.011"
-    assert comparison.gap_text(math.nan) == "diverged" and comparison.gap_text(3e-12) == "< 1e-10"
-    assert comparison.table(["a", "bb"], [["xyz", 1]]) == "a    bb\nxyz  1 "
+    assert tables.formatted(None, "d") == tables.formatted(math.nan, ".3f") == "—"
+    assert tables.formatted(25, "d") == "25" and tables.formatted(0.0107, ".3f") == "0.011"
+    assert zoo.gap_text(math.nan) == "diverged" and zoo.gap_text(3e-12) == "< 1e-10"
+    assert tables.table(["a", "bb"], [["xyz", 1]]) == "a    bb\nxyz  1 "
 
 
 def test_settling_step():
-    assert comparison.settling_step(np.array([1.0, 1e-12, 1.0, 1e-12, 1e-13])) == 3
-    assert comparison.settling_step(np.array([1e-12, 1e-13])) == 0
-    assert comparison.settling_step(np.array([1e-12, 1.0])) is None
-    assert comparison.settling_step(np.array([1.0, 1e-7, 1e-8]), tol=1e-6) == 1
+    assert zoo.settling_step(np.array([1.0, 1e-12, 1.0, 1e-12, 1e-13])) == 3
+    assert zoo.settling_step(np.array([1e-12, 1e-13])) == 0
+    assert zoo.settling_step(np.array([1e-12, 1.0])) is None
+    assert zoo.settling_step(np.array([1.0, 1e-7, 1e-8]), tol=1e-6) == 1
 
 
 def test_the_rule():
-    rule = comparison.choose_learning_rate
+    rule = zoo.choose_learning_rate
     lrs = (0.01, 0.1, 1.0)
     assert rule(lrs, [1e-3, math.nan, 1e-2], [None, None, None]) == 0.01  # diverged runs are out
     assert rule(lrs, [0.0, 1e-12, 1e-3], [40, 12, None]) == 0.1  # converged: the earliest wins
@@ -84,8 +86,8 @@ def test_the_rule():
 def test_every_grid_search_applies_the_rule_to_its_own_runs(searches):
     for found in searches.values():
         for label, search in found.items():
-            assert search.label == label and search.learning_rates == comparison.LEARNING_RATES
-            assert search.best == comparison.choose_learning_rate(search.learning_rates, search.final_gaps,
+            assert search.label == label and search.learning_rates == zoo.LEARNING_RATES
+            assert search.best == zoo.choose_learning_rate(search.learning_rates, search.final_gaps,
                                                                   search.settled_at)
             assert search.best_run.lr == search.best
             assert np.array_equal(np.isnan(search.final_gaps), [r.diverged_at is not None for r in search.runs])
@@ -131,7 +133,7 @@ def test_chosen_learning_rates(chosen):
 
 def test_final_gaps(searches):
     for label, texts in FINALS.items():
-        got = tuple(comparison.gap_text(searches[o.name][label].best_run.final_gap) for o in OBJECTIVES)
+        got = tuple(zoo.gap_text(searches[o.name][label].best_run.final_gap) for o in OBJECTIVES)
         assert got == texts, label
 
 
@@ -144,16 +146,16 @@ def test_what_the_race_shows(searches):
     for name in ("rosenbrock", "beale"):
         search = searches[name]["RAdam"]
         diverged = [lr for lr, g in zip(search.learning_rates, search.final_gaps) if math.isnan(g)]
-        assert diverged == [lr for lr in comparison.LEARNING_RATES if lr > 0.01]
+        assert diverged == [lr for lr in zoo.LEARNING_RATES if lr > 0.01]
     # Beale: Adam, AMSGrad and Nadam converged, in about 300 steps
     for label in ("Adam", "AMSGrad", "Nadam"):
-        assert 250 < comparison.settling_step(searches["beale"][label].best_run.gaps) < 350
+        assert 250 < zoo.settling_step(searches["beale"][label].best_run.gaps) < 350
     # the quadratic: AdaGrad exactly at the minimum from step 14; only AdaDelta misses it
     adagrad = searches["quadratic"]["AdaGrad"].best_run
-    assert adagrad.gaps[-1] == 0.0 and comparison.settling_step(adagrad.gaps) == 14
-    assert [k for k, g in gap["quadratic"].items() if g >= comparison.CONVERGED] == ["AdaDelta"]
+    assert adagrad.gaps[-1] == 0.0 and zoo.settling_step(adagrad.gaps) == 14
+    assert [k for k, g in gap["quadratic"].items() if g >= zoo.CONVERGED] == ["AdaDelta"]
     # the saddle: all but AdaDelta and AdamW settle in the minimum
-    assert [k for k, g in gap["saddle"].items() if g >= comparison.CONVERGED] == ["AdaDelta", "AdamW"]
+    assert [k for k, g in gap["saddle"].items() if g >= zoo.CONVERGED] == ["AdaDelta", "AdamW"]
 
 
 def test_adagrad_on_the_quadratic_converges_geometrically_not_exactly(searches):
@@ -163,14 +165,14 @@ def test_adagrad_on_the_quadratic_converges_geometrically_not_exactly(searches):
     assert run.lr == 3.0
     factor = run.gaps[3:15] / run.gaps[2:14]
     assert 0.12 < factor.min() and factor.max() < 0.13
-    assert comparison.settling_step(run.gaps) == 14 and run.gaps[13] > 1e-10 > run.gaps[14] > 0
+    assert zoo.settling_step(run.gaps) == 14 and run.gaps[13] > 1e-10 > run.gaps[14] > 0
     assert np.all(run.gaps[1:21] > 0)  # not at the minimum at step 14, nor 6 steps later
 
 
 def test_on_the_saddle_sgd_grows_y_by_a_constant_factor_and_adam_by_about_lr(chosen):
     # 05, claim (c): on the log axis SGD and AdaDelta climb along straight lines (|y| × 1.01 per step), the
     # adaptive methods move y by about lr per step (issue #12, item 21: the prose had it the other way round).
-    paths = {label: np.abs(comparison.trajectory(comparison.make_optimizer(label, 0.01), saddle, steps=10).path[:, 1])
+    paths = {label: np.abs(zoo.trajectory(zoo.make_optimizer(label, 0.01), saddle, steps=10).path[:, 1])
              for label in ("SGD", "AdaDelta", "Adam")}
     for label in ("SGD", "AdaDelta"):
         growth = paths[label][1:] / paths[label][:-1]
@@ -195,14 +197,14 @@ def test_the_sgd_family_sits_next_to_divergence_and_the_adaptive_methods_hardly_
 
 
 def test_claim_a_per_parameter_step_sizes(chosen):
-    turned = comparison.rotated_quadratic(45)
+    turned = zoo.rotated_quadratic(45)
     assert turned.f(np.array(turned.start)) == pytest.approx(quadratic.f(np.array(quadratic.start)))
     few = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
-    turned_searches = comparison.tune(turned, few)
-    settle = {label: comparison.settling_step(turned_searches[label].best_run.gaps, 1e-6) for label in few}
+    turned_searches = zoo.tune(turned, few)
+    settle = {label: zoo.settling_step(turned_searches[label].best_run.gaps, 1e-6) for label in few}
     assert settle == {"SGD": 261, "Momentum": 165, "Nesterov": 117, "AdaGrad": 154, "RMSProp": 404, "Adam": 164}
-    aligned = comparison.adam_step_sizes(quadratic, chosen["quadratic"]["Adam"])[-1]
-    across = comparison.adam_step_sizes(turned, turned_searches["Adam"].best)[-1]
+    aligned = zoo.adam_step_sizes(quadratic, chosen["quadratic"]["Adam"])[-1]
+    across = zoo.adam_step_sizes(turned, turned_searches["Adam"].best)[-1]
     assert f"{aligned[0] / aligned[1]:.2f}" == "7.56"
     assert f"{across[0] / across[1]:.2f}" == "1.00"
     assert turned_searches["Adam"].best == 1.0
@@ -210,12 +212,12 @@ def test_claim_a_per_parameter_step_sizes(chosen):
 
 def test_claim_a_on_the_aligned_quadratic(searches):
     few = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
-    settle = {k: comparison.settling_step(searches["quadratic"][k].best_run.gaps, 1e-6) for k in few}
+    settle = {k: zoo.settling_step(searches["quadratic"][k].best_run.gaps, 1e-6) for k in few}
     assert settle == {"SGD": 261, "Momentum": 165, "Nesterov": 117, "AdaGrad": 10, "RMSProp": 42, "Adam": 162}
 
 
 def test_claim_c_saddle(chosen):
-    escapes = comparison.saddle_escapes(chosen["saddle"], common_lr=0.01)
+    escapes = zoo.saddle_escapes(chosen["saddle"], common_lr=0.01)
     assert escapes["SGD"] == (25, None, None)
     assert escapes["Adam"] == (6, 44, None)
     assert escapes["AMSGrad"] == (2, 44, None) and escapes["AdamW"] == (1, 44, None)
@@ -226,11 +228,11 @@ def test_claim_c_saddle(chosen):
 
 
 def test_claim_c_local_minima():
-    assert comparison.double_well.minimum[0] == pytest.approx(-1.0356, abs=1e-4)
-    assert comparison.WELL_BARRIER == pytest.approx(0.0754, abs=1e-4)
-    atlas = comparison.basin_atlas()
-    global_lrs = {label: [lr for lr, end in zip(comparison.LEARNING_RATES, row) if end == -1]
-                  for label, row in zip(comparison.ZOO_LABELS, atlas)}
+    assert zoo.double_well.minimum[0] == pytest.approx(-1.0356, abs=1e-4)
+    assert zoo.WELL_BARRIER == pytest.approx(0.0754, abs=1e-4)
+    atlas = zoo.basin_atlas()
+    global_lrs = {label: [lr for lr, end in zip(zoo.LEARNING_RATES, row) if end == -1]
+                  for label, row in zip(zoo.ZOO_LABELS, atlas)}
     assert global_lrs == {
         "SGD": [0.1], "Momentum": [0.003, 0.01, 0.1], "Nesterov": [0.01, 0.03], "AdaGrad": [3.0],
         "RMSProp": [], "AdaDelta": [], "Adam": [0.3, 1.0], "AMSGrad": [0.3, 1.0], "AdamW": [0.3, 1.0, 3.0],
@@ -240,7 +242,7 @@ def test_claim_c_local_minima():
 
 
 def test_claim_e_ranks(searches):
-    ranks = {o.name: comparison.speed_ranking(comparison.best_runs(searches[o.name])) for o in OBJECTIVES}
+    ranks = {o.name: zoo.speed_ranking(zoo.best_runs(searches[o.name])) for o in OBJECTIVES}
     assert {name: r["Adam"] for name, r in ranks.items()} == {"rosenbrock": 1, "beale": 1, "quadratic": 7,
                                                               "saddle": 8}
     assert ranks["beale"]["Nadam"] == 1
@@ -250,14 +252,14 @@ def test_claim_e_ranks(searches):
 
 
 def test_speed_ranking_shares_ranks_and_puts_unconverged_runs_behind():
-    make = comparison.Trajectory
+    make = zoo.Trajectory
     runs = {
         "a": make("a", 0.1, np.zeros((3, 2)), np.array([1.0, 1e-7, 1e-8]), None),
         "b": make("b", 0.1, np.zeros((3, 2)), np.array([1.0, 1e-7, 1e-8]), None),
         "c": make("c", 0.1, np.zeros((3, 2)), np.array([1.0, 0.5, 0.1]), None),
         "d": make("d", 0.1, np.zeros((2, 2)), np.array([1.0, 5.0]), 2),
     }
-    assert comparison.speed_ranking(runs) == {"a": 1, "b": 1, "c": 3, "d": 4}
+    assert zoo.speed_ranking(runs) == {"a": 1, "b": 1, "c": 3, "d": 4}
 
 
 # --- figures and the animation --------------------------------------------------------------------
@@ -272,13 +274,13 @@ def figures_dir(tmp_path, monkeypatch):
 def test_figures_have_titles_and_labelled_axes(searches):
     import matplotlib.pyplot as plt
 
-    for fig in (comparison.plot_zoo(OBJECTIVES, searches), comparison.plot_learning_rate_sensitivity(OBJECTIVES,
+    for fig in (zoo.plot_zoo(OBJECTIVES, searches), zoo.plot_learning_rate_sensitivity(OBJECTIVES,
                                                                                                     searches)):
         assert fig.get_suptitle()
         for ax in fig.axes:
             assert ax.get_xlabel() and (ax.get_ylabel() or ax.get_subplotspec().colspan.start > 0)
         plt.close(fig)
-    fig = comparison.plot_zoo(OBJECTIVES, searches)
+    fig = zoo.plot_zoo(OBJECTIVES, searches)
     legends = [t.get_text() for ax in fig.axes[2::3] for t in ax.get_legend().get_texts()]
     assert "Adam  lr 1" in legends and "SGD  lr 0.001" in legends  # the learning rates are in the figure
     plt.close(fig)
@@ -287,23 +289,23 @@ def test_figures_have_titles_and_labelled_axes(searches):
 def test_animation_writes_a_small_gif_of_the_race(searches, figures_dir):
     from PIL import Image
 
-    raced = comparison.CLASSIC + ("Adam",)
-    animation = comparison.animate_race(
+    raced = zoo.CLASSIC + ("Adam",)
+    animation = zoo.animate_race(
         [beale, saddle], [{k: searches[o.name][k].best_run for k in raced} for o in (beale, saddle)], frames=20)
-    path = comparison.save_gif(animation, "05_zoo", fps=6)
+    path = plots.save_gif(animation, "05_zoo", fps=6)
     assert path == figures_dir / "05_zoo.gif"
     assert path.stat().st_size < 2_000_000
     with Image.open(path) as gif:
-        assert gif.n_frames == len(comparison.animation_frames(500, 20)) == 20
-    assert comparison.animation_frames(500, 20)[-1] == 500
+        assert gif.n_frames == len(zoo.animation_frames(500, 20)) == 20
+    assert zoo.animation_frames(500, 20)[-1] == 500
 
 
 def test_zoom_keeps_the_paths_and_the_minimum_in_view(searches):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    paths = [r.path for r in comparison.best_runs(searches["beale"]).values() if r.diverged_at is None]
-    comparison._zoom_to(ax, beale, paths)
+    paths = [r.path for r in zoo.best_runs(searches["beale"]).values() if r.diverged_at is None]
+    zoo._zoom_to(ax, beale, paths)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     everything = np.vstack(paths + [np.array([beale.minimum])])
     assert x0 <= everything[:, 0].min() and everything[:, 0].max() <= x1
@@ -316,7 +318,7 @@ def test_zoom_keeps_the_paths_and_the_minimum_in_view(searches):
 
 @pytest.fixture
 def experiment(chosen):
-    from adam_edu.widgets.zoo import ZooExperiment
+    from adam_edu.lessons.zoo.slider import ZooExperiment
 
     experiment = ZooExperiment(chosen)
     experiment.refresh()
@@ -335,7 +337,7 @@ def test_slider_learning_rate_multiplier_and_steps(experiment):
     experiment.controls["lr_multiplier"].value = 0.1
     after = experiment.shown_paths()["Adam"]
     assert not np.array_equal(before, after)
-    np.testing.assert_array_equal(after, comparison.trajectory(Adam(0.1), rosenbrock).path)
+    np.testing.assert_array_equal(after, zoo.trajectory(Adam(0.1), rosenbrock).path)
     experiment.controls["steps"].value = 50
     assert len(experiment.shown_paths()["Adam"]) == 51
     assert experiment.ax_gaps.get_xlim() == (0, 50)
@@ -351,7 +353,7 @@ def test_slider_objective_and_start(experiment, chosen):
     assert all(a.get_visible() for a in experiment._contours["saddle"])
     assert not any(a.get_visible() for a in experiment._contours["rosenbrock"])
     np.testing.assert_array_equal(experiment.shown_paths()["SGD"],
-                                  comparison.trajectory(SGD(chosen["saddle"]["SGD"]), saddle).path)
+                                  zoo.trajectory(SGD(chosen["saddle"]["SGD"]), saddle).path)
     experiment.controls["y0"].value = 0.0  # exactly on the ridge: nobody escapes
     for path in experiment.shown_paths().values():
         assert np.all(path[:, 1] == 0.0)
@@ -371,8 +373,8 @@ def test_slider_choice_of_optimizers_and_divergence_marks(experiment):
 def test_slider_reuses_runs(experiment, monkeypatch):
     experiment.controls["steps"].value = 100
     calls = []
-    original = comparison.trajectory
-    monkeypatch.setattr(comparison, "trajectory", lambda *a, **k: calls.append(a) or original(*a, **k))
+    original = zoo.trajectory
+    monkeypatch.setattr(zoo, "trajectory", lambda *a, **k: calls.append(a) or original(*a, **k))
     experiment.controls["steps"].value = 60  # shorter than cached: cut, not rerun
     experiment.controls["optimizers"].value = ("SGD",)
     experiment.controls["optimizers"].value = ("SGD", "Adam")
@@ -386,7 +388,7 @@ def test_slider_snapshot_and_save(experiment, figures_dir):
 
 
 def test_slider_needs_the_tuned_learning_rates():
-    from adam_edu.widgets.zoo import ZooExperiment
+    from adam_edu.lessons.zoo.slider import ZooExperiment
 
     with pytest.raises(ValueError, match="no entry for beale"):
         ZooExperiment({"rosenbrock": {}}, objectives=("rosenbrock", "beale"))
@@ -440,10 +442,10 @@ def test_effective_learning_rate_check():
 
 def test_the_library_versions_agree_with_the_model_solutions():
     history = run(Adam(0.3, eps=1e-3), quadratic, steps=5)
-    np.testing.assert_array_equal(comparison.effective_learning_rates(history.states[1:], 0.3, 1e-3)[-1],
+    np.testing.assert_array_equal(zoo.effective_learning_rates(history.states[1:], 0.3, 1e-3)[-1],
                                   exercises.solution_effective_learning_rate(history.states[-1], 0.3, 1e-3))
-    for make in comparison.ZOO:
-        assert comparison.buffers_per_parameter(make(0.1)) == exercises.solution_buffers_per_parameter(make(0.1))
+    for make in zoo.ZOO:
+        assert failures.buffers_per_parameter(make(0.1)) == failures_exercises.solution_buffers_per_parameter(make(0.1))
 
 
 def test_figures_go_where_adam_edu_figures_dir_says_and_stored_results_are_read_from_the_repository(tmp_path):

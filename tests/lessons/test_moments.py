@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from adam_edu import Adam, functions, moments
+from adam_edu import Adam, functions
+from adam_edu.lessons import moments
 from adam_edu.exercises import NotQuiteRight
-from adam_edu.exercises import moments as exercises
+from adam_edu.lessons.moments import exercises
 from adam_edu.widgets.base import beta2_from_slider
-from adam_edu.widgets.moments import MomentEstimates
+from adam_edu.lessons.moments.slider import MomentEstimates
 
 
 def adam_states_on_stream(grads, **settings):

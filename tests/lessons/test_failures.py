@@ -8,9 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from adam_edu import SGD, AdaGrad, Adam, AdamW, RAdam, RMSProp, comparison, functions
+from adam_edu import SGD, AdaGrad, Adam, AdamW, RAdam, RMSProp, functions, plots
 from adam_edu.exercises import NotQuiteRight
-from adam_edu.exercises import zoo as exercises
+from adam_edu.lessons import failures, zoo
+from adam_edu.lessons.failures import exercises
 from adam_edu.functions import quadratic, reddi_counterexample
 
 STEPS = 200_000
@@ -35,8 +36,8 @@ def reddi_adam(C=3.0, **kwargs):
 )
 def test_the_fast_loop_is_the_readable_loop_to_the_last_bit(optimizer, big, small, period, alpha):
     problem = reddi_counterexample(big, small, period)
-    readable = comparison.run_online(optimizer, problem, 3000, alpha)
-    fast = comparison.run_counterexample(optimizer, big, small, period, 3000, alpha)
+    readable = failures.run_online(optimizer, problem, 3000, alpha)
+    fast = failures.run_counterexample(optimizer, big, small, period, 3000, alpha)
     np.testing.assert_array_equal(readable, fast)
     assert optimizer.lr == 1e-3  # run_online set the schedule on a copy
 
@@ -44,13 +45,13 @@ def test_the_fast_loop_is_the_readable_loop_to_the_last_bit(optimizer, big, smal
 def test_the_fast_loop_takes_plain_adam_only():
     for optimizer in (AdamW(), Adam(eps_hat=True), Adam(weight_decay=0.1), RMSProp(0.1)):
         with pytest.raises(ValueError, match="plain Adam"):
-            comparison.run_counterexample(optimizer, 3.0, -1.0, 3, 10, 0.1)
+            failures.run_counterexample(optimizer, 3.0, -1.0, 3, 10, 0.1)
 
 
 def test_regret_agrees_with_functions_average_regret():
     problem = reddi_counterexample(3.0, -1.0, 3)
     history = functions.run(reddi_adam(lr=0.05), problem, steps=300)
-    np.testing.assert_allclose(comparison.counterexample_regret(history.params[:, 0], 3.0, -1.0, 3),
+    np.testing.assert_allclose(failures.counterexample_regret(history.params[:, 0], 3.0, -1.0, 3),
                                functions.average_regret(history, problem), rtol=1e-12)
     np.testing.assert_allclose(exercises.solution_average_regret(history.params[:, 0],
                                                                  np.where(np.arange(1, 301) % 3 == 1, 3.0, -1.0)),
@@ -59,25 +60,25 @@ def test_regret_agrees_with_functions_average_regret():
 
 @pytest.mark.parametrize("alpha", [0.05, 0.1, 0.2])
 def test_adam_ends_at_the_worst_point_and_amsgrad_at_the_best(alpha):
-    xs = comparison.run_counterexample(reddi_adam(), 3.0, -1.0, 3, STEPS, alpha)
+    xs = failures.run_counterexample(reddi_adam(), 3.0, -1.0, 3, STEPS, alpha)
     assert xs[-1] > 0.999
-    assert comparison.counterexample_regret(xs, 3.0, -1.0, 3)[-1] == pytest.approx(2 / 3, abs=1e-3)
-    xs = comparison.run_counterexample(reddi_adam(amsgrad=True), 3.0, -1.0, 3, STEPS, alpha)
+    assert failures.counterexample_regret(xs, 3.0, -1.0, 3)[-1] == pytest.approx(2 / 3, abs=1e-3)
+    xs = failures.run_counterexample(reddi_adam(amsgrad=True), 3.0, -1.0, 3, STEPS, alpha)
     assert xs[-1] < -0.999
-    assert comparison.counterexample_regret(xs, 3.0, -1.0, 3)[-1] < 0.05
+    assert failures.counterexample_regret(xs, 3.0, -1.0, 3)[-1] < 0.05
 
 
 def test_without_bias_correction_and_eps_as_in_the_papers_analysis_the_outcome_is_the_same():
     paper = dict(bias_correction=False, eps=0.0)
-    assert comparison.run_counterexample(reddi_adam(**paper), 3.0, -1.0, 3, STEPS, 0.1)[-1] > 0.999
-    assert comparison.run_counterexample(reddi_adam(amsgrad=True, **paper), 3.0, -1.0, 3, STEPS, 0.1)[-1] < -0.999
+    assert failures.run_counterexample(reddi_adam(**paper), 3.0, -1.0, 3, STEPS, 0.1)[-1] > 0.999
+    assert failures.run_counterexample(reddi_adam(amsgrad=True, **paper), 3.0, -1.0, 3, STEPS, 0.1)[-1] < -0.999
 
 
 def test_the_counterexample_numbers_printed():
-    adam = comparison.run_counterexample(reddi_adam(), 3.0, -1.0, 3, STEPS, 0.1)
-    amsgrad = comparison.run_counterexample(reddi_adam(amsgrad=True), 3.0, -1.0, 3, STEPS, 0.1)
-    assert f"{adam[-1]:+.3f} {comparison.counterexample_regret(adam, 3.0, -1.0, 3)[-1]:.3f}" == "+1.000 0.667"
-    assert f"{amsgrad[-1]:+.3f} {comparison.counterexample_regret(amsgrad, 3.0, -1.0, 3)[-1]:.3f}" == "-1.000 0.008"
+    adam = failures.run_counterexample(reddi_adam(), 3.0, -1.0, 3, STEPS, 0.1)
+    amsgrad = failures.run_counterexample(reddi_adam(amsgrad=True), 3.0, -1.0, 3, STEPS, 0.1)
+    assert f"{adam[-1]:+.3f} {failures.counterexample_regret(adam, 3.0, -1.0, 3)[-1]:.3f}" == "+1.000 0.667"
+    assert f"{amsgrad[-1]:+.3f} {failures.counterexample_regret(amsgrad, 3.0, -1.0, 3)[-1]:.3f}" == "-1.000 0.008"
 
 
 def test_the_once_in_101_steps_table():
@@ -88,10 +89,10 @@ def test_the_once_in_101_steps_table():
                   ["+0.959", "+0.590", "-1.000", "-1.000"]),
     }
     for name, (optimizer, expected) in versions.items():
-        got = [f"{comparison.run_counterexample(optimizer, 1010.0, -10.0, 101, STEPS, a)[-1]:+.3f}"
+        got = [f"{failures.run_counterexample(optimizer, 1010.0, -10.0, 101, STEPS, a)[-1]:+.3f}"
                for a in (0.01, 0.1, 0.5, 1.0)]
         assert got == expected, name
-    reddi = comparison.run_counterexample(versions["Reddi"][0], 1010.0, -10.0, 101, STEPS, 0.5)
+    reddi = failures.run_counterexample(versions["Reddi"][0], 1010.0, -10.0, 101, STEPS, 0.5)
     assert np.flatnonzero(reddi <= -0.999)[0] == 147_179
 
 
@@ -100,9 +101,9 @@ def test_the_once_in_101_steps_table():
 
 @pytest.mark.parametrize("lam", [0.1, 1.0])
 def test_adam_with_l2_solves_the_l2_problem_and_adamw_does_not(lam):
-    ridge = comparison.CURVATURES / (comparison.CURVATURES + lam)
-    l2, _ = comparison.weight_decay_endpoints(Adam(0.01, weight_decay=lam))
-    decoupled, _ = comparison.weight_decay_endpoints(AdamW(0.01, weight_decay=lam))
+    ridge = failures.CURVATURES / (failures.CURVATURES + lam)
+    l2, _ = failures.weight_decay_endpoints(Adam(0.01, weight_decay=lam))
+    decoupled, _ = failures.weight_decay_endpoints(AdamW(0.01, weight_decay=lam))
     np.testing.assert_allclose(l2, ridge, atol=1e-4)
     assert np.abs(decoupled - l2).max() > 0.4  # visibly different
     assert np.ptp(decoupled) < 2e-3  # every weight ends in the same place
@@ -112,14 +113,14 @@ def test_adam_with_l2_solves_the_l2_problem_and_adamw_does_not(lam):
 
 def test_the_l2_term_is_rescaled_by_one_over_root_v_hat_and_decoupled_decay_is_not():
     l2 = Adam(0.01, weight_decay=0.1)
-    _, states = comparison.weight_decay_endpoints(l2, steps=300)
-    decay = comparison.effective_decay(l2, states)
+    _, states = failures.weight_decay_endpoints(l2, steps=300)
+    decay = failures.effective_decay(l2, states)
     np.testing.assert_allclose(decay[0], 0.01, rtol=1e-5)  # step 1: g = λθ, so λ cancels: α for all
     assert decay[100, 0] / decay[100, -1] > 2.5  # small-gradient weights decay more than large-gradient ones
     assert decay[5, 0] / decay[5, -1] > 5
     adamw = AdamW(0.01, weight_decay=0.1)
-    _, states = comparison.weight_decay_endpoints(adamw, steps=300)
-    np.testing.assert_array_equal(comparison.effective_decay(adamw, states), 0.001)
+    _, states = failures.weight_decay_endpoints(adamw, steps=300)
+    np.testing.assert_array_equal(failures.effective_decay(adamw, states), 0.001)
 
 
 # --- RAdam and warm-up ----------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def test_the_l2_term_is_rescaled_by_one_over_root_v_hat_and_decoupled_decay_is_n
 
 @pytest.fixture(scope="module")
 def early():
-    return comparison.early_adaptive_steps()
+    return failures.early_adaptive_steps()
 
 
 def test_the_spread_of_the_adaptive_factor(early):
@@ -156,9 +157,9 @@ def test_the_first_steps(early):
 
 
 def test_learning_rate_too_large_on_the_cubic():
-    finals = {lr: f"{comparison.steps_on_the_cubic(lr)[-1]:+.3f}" for lr in (0.05, 0.5, 1.0, 1.5, 2.0)}
+    finals = {lr: f"{failures.steps_on_the_cubic(lr)[-1]:+.3f}" for lr in (0.05, 0.5, 1.0, 1.5, 2.0)}
     assert finals == {0.05: "+1.289", 0.5: "+1.352", 1.0: "+1.353", 1.5: "+1.351", 2.0: "-144.731"}
-    xs = comparison.steps_on_the_cubic(2.0)
+    xs = failures.steps_on_the_cubic(2.0)
     assert xs[1] > 1.9 and np.all(np.diff(xs[10:]) < 0)  # over the hill, then sliding for ever
 
 
@@ -166,7 +167,7 @@ def test_learning_rate_too_large_goes_the_right_way_first():
     # 06 §4: "With lr 2 it goes the right way, downhill, but overshoots the local minimum at 4/3 and lands at
     # x = 2.001; the way back overshoots too, over the local maximum at 0 at step 3 [...] steps that end at 1.6
     # to 1.7 times lr" (issue #12, item 17: the prose said it jumped over the maximum at once).
-    xs = comparison.steps_on_the_cubic(2.0)
+    xs = failures.steps_on_the_cubic(2.0)
     assert round(xs[1], 3) == 2.001
     assert np.flatnonzero(xs < 0)[0] == 3
     last = np.abs(np.diff(xs[-11:])) / 2.0
@@ -183,9 +184,9 @@ def test_eps_is_felt_in_proportion_to_the_gradients():
 
 
 def test_eps_too_small_and_too_large():
-    walks = {eps: f"{abs(comparison.round_off_walk(eps)[-1]):.1e}" for eps in (1e-8, 1e-12, 0.0)}
+    walks = {eps: f"{abs(failures.round_off_walk(eps)[-1]):.1e}" for eps in (1e-8, 1e-12, 0.0)}
     assert walks == {1e-8: "4.6e-05", 1e-12: "2.3e-01", 0.0: "4.5e-01"}
-    settled = {eps: comparison.settling_step(comparison.eps_slowdown(eps), 1e-6) for eps in (1e-8, 1.0, 10.0, 100.0)}
+    settled = {eps: zoo.settling_step(failures.eps_slowdown(eps), 1e-6) for eps in (1e-8, 1.0, 10.0, 100.0)}
     assert settled == {1e-8: 162, 1.0: 155, 10.0: 205, 100.0: None}
 
 
@@ -193,17 +194,17 @@ def test_eps_too_small_and_too_large():
 
 
 def test_claim_b_the_first_moment_averages_the_second_does_not():
-    stats = comparison.noise_averaging()
+    stats = failures.noise_averaging()
     assert f"{stats.gradient_std:.3f} {stats.m_hat_std:.3f} {stats.momentum_std:.3f}" == "2.995 0.686 0.686"
     assert stats.m_hat_std / stats.gradient_std == pytest.approx(math.sqrt(0.1 / 1.9), abs=2e-3)
     assert f"{stats.v_hat_mean:.2f} {stats.mean_step:.3f}" == "10.00 0.316"
 
 
 def test_claim_c_the_noise_floor():
-    tuned = comparison.tune(quadratic, ("SGD", "Momentum", "RMSProp", "Adam"))
+    tuned = zoo.tune(quadratic, ("SGD", "Momentum", "RMSProp", "Adam"))
     lrs = {name: s.best for name, s in tuned.items()}
     assert lrs == {"SGD": 0.03, "Momentum": 0.03, "RMSProp": 0.1, "Adam": 0.3}
-    floors = {name: [comparison.noise_floor(name, lr, sigma) for sigma in (0.1, 1.0, 10.0, 100.0)]
+    floors = {name: [failures.noise_floor(name, lr, sigma) for sigma in (0.1, 1.0, 10.0, 100.0)]
               for name, lr in lrs.items()}
     printed = {"SGD": "0.0002 0.02 2 2e+02", "Momentum": "0.0017 0.17 17 1.7e+03", "RMSProp": "0.034 0.071 0.53 6",
                "Adam": "0.0032 0.1 1.4 15"}
@@ -214,12 +215,12 @@ def test_claim_c_the_noise_floor():
 
 
 def test_claim_d_adam_keeps_more_buffers_than_adagrad_and_rmsprop():
-    counts = {comparison.plots.label(make(1.0)): comparison.buffers_per_parameter(make(1.0)) for make in comparison.ZOO}
+    counts = {plots.label(make(1.0)): failures.buffers_per_parameter(make(1.0)) for make in zoo.ZOO}
     assert counts == {"SGD": 0, "Momentum": 1, "Nesterov": 1, "AdaGrad": 1, "RMSProp": 1, "AdaDelta": 2, "Adam": 2,
                       "AMSGrad": 3, "AdamW": 2, "AdaMax": 2, "Nadam": 2, "RAdam": 2}
-    assert comparison.buffers_per_parameter(Adam()) > comparison.buffers_per_parameter(AdaGrad(0.1))
-    assert comparison.buffers_per_parameter(Adam()) > comparison.buffers_per_parameter(RMSProp(0.1))
-    assert comparison.buffers_per_parameter(SGD(0.1)) == 0
+    assert failures.buffers_per_parameter(Adam()) > failures.buffers_per_parameter(AdaGrad(0.1))
+    assert failures.buffers_per_parameter(Adam()) > failures.buffers_per_parameter(RMSProp(0.1))
+    assert failures.buffers_per_parameter(SGD(0.1)) == 0
 
 
 # --- the exercises --------------------------------------------------------------------------------

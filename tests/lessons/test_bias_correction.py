@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from adam_edu import moments
+from adam_edu.lessons import bias_correction, moments
 from adam_edu.exercises import NotQuiteRight
-from adam_edu.exercises import bias_correction as exercises
-from adam_edu.widgets.bias_correction import STEP_CHOICES, BiasCorrection
+from adam_edu.lessons.bias_correction import exercises
+from adam_edu.lessons.bias_correction.slider import STEP_CHOICES, BiasCorrection
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_the_unrolled_sum_is_the_recursion():
 
 @pytest.fixture(scope="module")
 def monte_carlo():
-    return moments.monte_carlo_moments(mean=1.0, std=1.0, beta1=0.9, beta2=0.999, steps=1000, runs=20_000, seed=0)
+    return bias_correction.monte_carlo_moments(mean=1.0, std=1.0, beta1=0.9, beta2=0.999, steps=1000, runs=20_000, seed=0)
 
 
 def test_printed_monte_carlo_table(monte_carlo):
@@ -92,7 +92,7 @@ def test_corrected_estimates_are_unbiased_and_raw_ones_follow_the_derivation(mon
 
 def test_monte_carlo_finds_the_bias_of_a_wrong_correction():
     # the check has teeth: a correction with t − 1 in place of t is detected at once
-    mc = moments.monte_carlo_moments(steps=10, runs=4000, seed=1)
+    mc = bias_correction.monte_carlo_moments(steps=10, runs=4000, seed=1)
     t = np.arange(2, 11)
     wrong = mc.mean["m"][1:] / (1 - 0.9 ** (t - 1))
     assert np.all(np.abs(wrong - 1.0) / (mc.standard_error["m"][1:] / (1 - 0.9 ** (t - 1))) > 8)
@@ -127,7 +127,7 @@ def test_v_is_still_37_percent_short_after_ten_thousand_steps_with_beta2_0_9999(
 
 def test_the_papers_bound_is_exceeded_on_the_noisy_stream():
     # 03: "with β2 = 0.99 the step reaches 1.15α where the paper's §2.1 bound says α ... the true supremum is 2.35α"
-    from adam_edu import update_rule
+    from adam_edu.lessons import update_rule
 
     assert f"{update_rule.step_bound(1.0, 0.9, 0.99):.2f}" == "1.00"
     assert f"{update_rule.step_supremum(1.0, 0.9, 0.99):.2f}" == "2.35"
@@ -156,20 +156,20 @@ def test_with_correction_a_constant_gradient_gives_exactly_alpha():
         assert_allclose(steps, 0.01, rtol=1e-12)
         uncorrected = moments.adam_steps(np.full(200, -3.7), lr=0.01, beta1=beta1, beta2=beta2, eps=0.0,
                                          bias_correction=False)
-        assert_allclose(uncorrected, 0.01 * moments.uncorrected_step_factor(np.arange(1, 201), beta1, beta2), rtol=1e-12)
+        assert_allclose(uncorrected, 0.01 * bias_correction.uncorrected_step_factor(np.arange(1, 201), beta1, beta2), rtol=1e-12)
 
 
 def test_largest_uncorrected_step_grows_like_one_over_root_one_minus_beta2():
     t = np.arange(1, 100_001)
-    assert moments.uncorrected_step_factor(1, 0.9, 0.999) == pytest.approx(3.1623, abs=1e-4)  # "3.16 at t = 1"
+    assert bias_correction.uncorrected_step_factor(1, 0.9, 0.999) == pytest.approx(3.1623, abs=1e-4)  # "3.16 at t = 1"
     peaks = {}
     for one_minus in (1e-2, 1e-3, 1e-4, 1e-5):
-        peak = moments.uncorrected_step_factor(t, 0.9, 1 - one_minus).max()
+        peak = bias_correction.uncorrected_step_factor(t, 0.9, 1 - one_minus).max()
         assert peak * np.sqrt(one_minus) == pytest.approx(0.21, abs=0.005)  # "0.21/√(1 − β2)"
-        assert moments.uncorrected_step_factor(t, 0.0, 1 - one_minus).max() == pytest.approx(one_minus**-0.5, rel=1e-9)
+        assert bias_correction.uncorrected_step_factor(t, 0.0, 1 - one_minus).max() == pytest.approx(one_minus**-0.5, rel=1e-9)
         peaks[one_minus] = peak
     assert [f"{peaks[d]:.1f}" for d in (1e-2, 1e-3, 1e-4)] == ["2.1", "6.6", "20.7"]  # summary: 2, 6.6, 21
-    assert moments.uncorrected_step_factor(t, 0.0, 0.9999).max() == pytest.approx(100)  # slider text: 100 for 0.9999
+    assert bias_correction.uncorrected_step_factor(t, 0.0, 0.9999).max() == pytest.approx(100)  # slider text: 100 for 0.9999
 
 
 def test_only_the_corrected_average_tends_to_adagrad_as_beta2_goes_to_one():
@@ -186,11 +186,11 @@ def test_only_the_corrected_average_tends_to_adagrad_as_beta2_goes_to_one():
 
 @pytest.fixture(scope="module")
 def study():
-    return moments.figure4_study()
+    return bias_correction.figure4_study()
 
 
 def test_the_problem_is_sparse():
-    problem = moments.sparse_logistic_regression()
+    problem = bias_correction.sparse_logistic_regression()
     assert problem.x.shape == (1600, 200) and f"{problem.x.mean():.1%}" == "1.5%"
     w = np.random.default_rng(0).normal(size=200) * 0.1
     eps = 1e-6
@@ -244,7 +244,7 @@ def test_figure4_claims(study):
 def test_best_loss_is_the_minimum():
     from scipy.optimize import minimize
 
-    problem = moments.sparse_logistic_regression()
+    problem = bias_correction.sparse_logistic_regression()
     found = minimize(problem.loss, np.zeros(problem.x.shape[1]), jac=problem.gradient, method="L-BFGS-B",
                      options={"gtol": 1e-12, "ftol": 1e-16, "maxiter": 10_000})
     assert np.max(np.abs(problem.gradient(found.x))) < 1e-8
@@ -252,8 +252,8 @@ def test_best_loss_is_the_minimum():
     # the rest is the rounding of a mean over 1,600 terms (Newton's value is the same to the last bit under every
     # personality of tools/cpu_personalities.py). 1e-13 leaves room for both and is 10³ times finer than the
     # 1e-10 to 1e-7 by which the long Adam run used before missed the minimum.
-    assert moments._minimum_loss(problem) == pytest.approx(found.fun, abs=1e-13)
-    assert f"{moments._minimum_loss(problem):.11f}" == "0.43141416976"  # the value the notebook's plot marks
+    assert bias_correction._minimum_loss(problem) == pytest.approx(found.fun, abs=1e-13)
+    assert f"{bias_correction._minimum_loss(problem):.11f}" == "0.43141416976"  # the value the notebook's plot marks
 
 
 # --- the exercises' checks ------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def test_adam_moments_check():
 def test_uncorrected_step_factor_check():
     assert not exercises.check_uncorrected_step_factor(lambda t, b1, b2: None)
     assert exercises.check_uncorrected_step_factor(exercises.solution_uncorrected_step_factor)
-    assert exercises.check_uncorrected_step_factor(moments.uncorrected_step_factor)
+    assert exercises.check_uncorrected_step_factor(bias_correction.uncorrected_step_factor)
     with pytest.raises(NotQuiteRight, match="square root"):
         exercises.check_uncorrected_step_factor(lambda t, b1, b2: (1 - b1**t) / (1 - b2**t))
     with pytest.raises(NotQuiteRight, match="upside down"):
@@ -376,7 +376,7 @@ def test_the_step_count_shortens_the_lines_and_moves_the_cursor(experiment):
     assert all(list(cursor.get_xdata()) == [50, 50] for cursor in experiment.cursors)
     text = experiment.readout.get_text()
     assert "at t = 50: 1−β1^t = 0.995" in text and "1−β2^t = 0.049" in text
-    assert f"×{moments.uncorrected_step_factor(50, 0.9, 0.999):.2f}" in text
+    assert f"×{bias_correction.uncorrected_step_factor(50, 0.9, 0.999):.2f}" in text
 
 
 def test_the_figure_is_built_once_and_blitted(experiment):

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from adam_edu import plots
 from adam_edu.functions import OBJECTIVES, run
-from adam_edu.update_rule import EPS_CONVENTIONS, adam_with_convention
+from adam_edu.lessons.update_rule import EPS_CONVENTIONS, adam_with_convention
 from adam_edu.widgets.base import SliderExperiment, beta2_from_slider, log_beta2_slider
 
 PRESETS = ("rosenbrock", "beale", "quadratic", "saddle")

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from adam_edu import SGD, Adam, RMSProp, functions, moments, update_rule
+from adam_edu import SGD, Adam, RMSProp, functions
+from adam_edu.lessons import moments, update_rule
 from adam_edu.exercises import NotQuiteRight
-from adam_edu.exercises import update_rule as exercises
+from adam_edu.lessons.update_rule import exercises
 from adam_edu.functions import cubic, quadratic, rosenbrock
 
 
@@ -197,7 +198,7 @@ def test_notebook_default_run():
 
 @pytest.fixture(scope="module")
 def experiment():
-    from adam_edu.widgets.update_rule import UpdateRuleExperiment
+    from adam_edu.lessons.update_rule.slider import UpdateRuleExperiment
 
     experiment = UpdateRuleExperiment()
     experiment.widget()

@@ -18,7 +18,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from adam_edu import moments
+from adam_edu.lessons import moments
+from adam_edu.lessons.bias_correction import uncorrected_step_factor
 from adam_edu.plots import color
 from adam_edu.widgets.base import SliderExperiment, beta2_from_slider, log_beta2_slider
 
@@ -117,7 +118,7 @@ class BiasCorrection(SliderExperiment):
         self.v_hat_line.set_data(t, np.sqrt(est.v_hat[shown]))
         self.step_without.set_data(t, np.abs(est.m[shown]) / np.sqrt(est.v[shown]))  # ε = 0: the step in units of α
         self.step_with.set_data(t, np.abs(est.m_hat[shown]) / np.sqrt(est.v_hat[shown]))
-        self.factor_line.set_data(t, moments.uncorrected_step_factor(t, beta1, beta2))
+        self.factor_line.set_data(t, uncorrected_step_factor(t, beta1, beta2))
         for used in (True, False):  # the variant Adam uses in bold, the other faint
             for line in self.lines[used]:
                 line.set_alpha(1.0 if used == bias_correction else 0.3)
@@ -127,5 +128,5 @@ class BiasCorrection(SliderExperiment):
             cursor.set_xdata([steps, steps])
         self.readout.set_text(
             f"β1 = {beta1:.2f}, β2 = {beta2:.5g}; at t = {steps:,}: 1−β1^t = {1 - beta1**steps:.3f}, "
-            f"1−β2^t = {1 - beta2**steps:.3f}; without correction ×{moments.uncorrected_step_factor(steps, beta1, beta2):.2f}"
+            f"1−β2^t = {1 - beta2**steps:.3f}; without correction ×{uncorrected_step_factor(steps, beta1, beta2):.2f}"
         )

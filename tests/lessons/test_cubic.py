@@ -5,7 +5,7 @@ import pytest
 
 from adam_edu import Adam, functions
 from adam_edu.exercises import NotQuiteRight
-from adam_edu.exercises import cubic as exercises
+from adam_edu.lessons.cubic import exercises
 from adam_edu.functions import cubic
 
 

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from adam_edu import moments
+from adam_edu.lessons import moments
 from adam_edu.plots import QUANTITY_COLORS
 from adam_edu.widgets.base import SliderExperiment, beta2_from_slider, log_beta2_slider
 

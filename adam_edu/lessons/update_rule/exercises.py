@@ -7,7 +7,7 @@ import numpy as np
 from adam_edu.exercises import NotQuiteRight, Verdict, verdict
 from adam_edu.functions import rosenbrock, run
 from adam_edu.optimizers import Adam, RMSProp
-from adam_edu.update_rule import step_bound, step_supremum
+from adam_edu.lessons.update_rule import step_bound, step_supremum
 
 _THETA = np.linspace(-0.4, 0.6, 6)
 _HYPER = {"lr": 1e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-3}  # ε large enough to tell its place
