@@ -26,11 +26,11 @@ import numpy as np  # noqa: E402
 
 
 def zoo_experiment():
-    from adam_edu import comparison
-    from adam_edu.widgets.zoo import ZooExperiment
+    from adam_edu.lessons import zoo
+    from adam_edu.lessons.zoo.slider import ZooExperiment
 
     # every optimizer at lr 0.01 instead of the notebook's grid search, which takes ~10 s
-    return ZooExperiment({name: {label: 0.01 for label in comparison.ZOO_LABELS}
+    return ZooExperiment({name: {label: 0.01 for label in zoo.ZOO_LABELS}
                           for name in ("rosenbrock", "beale", "quadratic", "saddle")})
 
 
@@ -40,10 +40,10 @@ def by_name(module: str, name: str):
 
 # (what builds the experiment, the control to move, the values to sweep; None: its first slider)
 EXPERIMENTS = [
-    (by_name("adam_edu.widgets.update_rule", "UpdateRuleExperiment"), "lr", np.logspace(-3, -1, 30)),
-    (by_name("adam_edu.widgets.update_rule", "UpdateRuleExperiment"), "x0", np.linspace(-1.8, 1.8, 30)),
-    (by_name("adam_edu.widgets.moments", "MomentEstimates"), None, None),
-    (by_name("adam_edu.widgets.bias_correction", "BiasCorrection"), None, None),
+    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "lr", np.logspace(-3, -1, 30)),
+    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "x0", np.linspace(-1.8, 1.8, 30)),
+    (by_name("adam_edu.lessons.moments.slider", "MomentEstimates"), None, None),
+    (by_name("adam_edu.lessons.bias_correction.slider", "BiasCorrection"), None, None),
     (zoo_experiment, None, None),
 ]
 
