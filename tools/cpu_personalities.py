@@ -61,7 +61,8 @@ def environment(name: str) -> dict[str, str]:
 
 def _experiments() -> dict[str, dict]:
     """Every quick-mode training run a notebook prints numbers of: run → its final cost, its curve, …"""
-    from adam_edu import moments, paper
+    from adam_edu import paper
+    from adam_edu.lessons import bias_correction
     from adam_edu.paper.training import final_cost
 
     found: dict[str, dict] = {}
@@ -71,7 +72,7 @@ def _experiments() -> dict[str, dict]:
             for run in runs:
                 key = f"{figure}/{panel}/{run.setting.key}"
                 found[key] = {"final": final_cost(run.curve), "cost": run.curve["cost"]}
-    study = moments.figure4_study()
+    study = bias_correction.figure4_study()
     found["03/figure4_study/best_loss"] = {"final": study.best_loss, "cost": []}
     for index, value in enumerate(study.loss.ravel()):
         found[f"03/figure4_study/{index}"] = {"final": float(value), "cost": []}
