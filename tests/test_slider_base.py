@@ -15,17 +15,20 @@ from adam_edu.widgets.base import TIMINGS_ENV, SliderExperiment, fast_png
 
 
 class Line(SliderExperiment):
-    """The smallest experiment: a line whose slope is the slider's value."""
+    """The smallest experiment: a line whose slope is the slider's value, and the slope as a readout."""
 
     def __init__(self):
         fig = Figure(figsize=(3, 2), dpi=50)
         ax = fig.subplots()
         ax.set(xlim=(0, 1), ylim=(-2, 2))
         (self.line,) = ax.plot([], [])
-        super().__init__(fig, {"slope": widgets.FloatSlider(value=1.0, min=-2, max=2)}, moving=[self.line])
+        self.slope = ax.text(0.05, 0.9, "", transform=ax.transAxes, color="tab:red")
+        super().__init__(fig, {"slope": widgets.FloatSlider(value=1.0, min=-2, max=2)}, moving=[self.line],
+                         readouts=[self.slope])
 
     def update(self, slope: float) -> None:
         self.line.set_data([0, 1], [0, slope])
+        self.slope.set_text(f"slope {slope:.2f}\n<b>")
 
 
 def decoded(png: bytes) -> np.ndarray:
@@ -75,3 +78,24 @@ def test_fast_png_any_compression_level(level):
     rgba = np.zeros((3, 4, 4), dtype=np.uint8)
     rgba[1, 2] = (10, 20, 30, 255)
     np.testing.assert_array_equal(decoded(fast_png(rgba, level))[..., :3], rgba[..., :3])
+
+
+def test_readouts_are_html_under_the_controls_live_and_in_the_static_picture():
+    experiment = Line()
+    box = experiment.widget()
+    experiment.controls["slope"].value = -0.5
+    controls = box.children[-1].children[0]
+    assert controls.children[-1] is experiment.readout_panel
+    # the text's own colour, its lines, and its characters escaped
+    assert 'color: #d62728' in experiment.readout_panel.value
+    assert "slope -0.50<br>&lt;b&gt;" in experiment.readout_panel.value
+    # the red text is drawn into the static picture only, and no longer in the live one after it
+    assert red_pixels(experiment.image.value) == 0
+    assert red_pixels(experiment.snapshot().data) > 5
+    experiment.controls["slope"].value = 0.5
+    assert "slope 0.50" in experiment.readout_panel.value and red_pixels(experiment.image.value) == 0
+
+
+def red_pixels(png: bytes) -> int:
+    r, g, b = decoded(png)[..., :3].astype(int).transpose(2, 0, 1)
+    return int(np.sum((r > 180) & (g < 90) & (b < 90)))

@@ -14,6 +14,11 @@ of the last update went (compute, drawing, encoding) and how many bytes the pict
 environment variable ADAM_EDU_SLIDER_TIMINGS=FILE each refresh also appends it to FILE as a JSON line
 (benchmarks/bench_browser.py reads it from the kernel that the browser drives).
 
+Text is the dearest artist to draw (matplotlib lays out and renders it glyph by glyph: 3–10 ms for a
+line or two, more than the lines and the PNG together), so text that changes with the sliders is
+better passed as ``readouts``: Text artists that the live widget shows as HTML under the controls (the
+browser sets text for free) and that ``snapshot()`` and ``save()`` draw into the picture as usual.
+
 Layout: the picture scales down to the width it is given (never wider than the notebook), and wraps
 under the controls when both do not fit side by side.
 
@@ -23,6 +28,7 @@ code synchronously, so tests can assert on the artists' data and on ``experiment
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -35,7 +41,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image as PILImage
 
 PNG_COMPRESS_LEVEL = 1  # fast to encode, a few times larger than level 9; fine on localhost
@@ -90,14 +98,17 @@ class SliderExperiment:
     #: what the experiment asks, shown above the controls
     question: str = ""
 
-    def __init__(self, fig: Figure, controls: dict[str, widgets.Widget], moving: Iterable[Artist] = ()):
+    def __init__(self, fig: Figure, controls: dict[str, widgets.Widget], moving: Iterable[Artist] = (),
+                 readouts: Iterable[Text] = ()):
         self.fig = fig
         self.canvas = FigureCanvasAgg(fig)
         self.controls = controls
         self.moving = list(moving)
-        for artist in self.moving:
+        self.readouts = list(readouts)  # live: HTML under the controls; snapshot() and save(): in the picture
+        for artist in self.moving + self.readouts:
             artist.set_animated(True)  # left out of the background, drawn on top of it
         self.image = widgets.Image(format="png")
+        self.readout_panel = widgets.HTML(layout=widgets.Layout(max_width="320px"))
         self._background = None
         self.updates = 0  # how many times the picture was recomputed (tests read it)
         self.last_refresh: Refresh | None = None
@@ -120,6 +131,8 @@ class SliderExperiment:
         start = time.perf_counter()
         self.update(**self.values())
         computed = time.perf_counter()
+        if self.readouts:
+            self.readout_panel.value = self.readout_html()
         self.draw()
         drawn = time.perf_counter()
         picture = self._fast_png()
@@ -156,10 +169,26 @@ class SliderExperiment:
             if artist.get_visible():
                 artist.axes.draw_artist(artist) if artist.axes is not None else artist.draw(renderer)
 
+    def readout_html(self) -> str:
+        """The readouts' text, as the live widget shows it: each in its colour, line by line."""
+        lines = []
+        for text in self.readouts:
+            if text.get_visible() and text.get_text():
+                colour = to_hex(text.get_color())
+                body = html.escape(text.get_text()).replace("\n", "<br>")
+                lines.append(f'<div style="color: {colour}; line-height: 1.3">{body}</div>')
+        return f'<div style="font-size: 12px">{"".join(lines)}</div>'
+
     def _fast_png(self) -> bytes:
         return fast_png(np.asarray(self.canvas.buffer_rgba()))
 
     def _png(self, compress_level: int) -> bytes:
+        """The picture with the readouts drawn in, as a PNG (Pillow): for static figures."""
+        self.draw()  # the live picture again, so that the readouts are drawn once
+        renderer = self.canvas.get_renderer()
+        for text in self.readouts:
+            if text.get_visible():
+                text.axes.draw_artist(text) if text.axes is not None else text.draw(renderer)
         width, height = self.canvas.get_width_height(physical=True)
         picture = PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
@@ -171,7 +200,8 @@ class SliderExperiment:
         if not self.image.value:
             self.refresh()
         header = [widgets.HTML(f"<b>Question:</b> {self.question}")] if self.question else []
-        controls = widgets.VBox(list(self.controls.values()), layout=widgets.Layout(min_width="320px"))
+        readout = [self.readout_panel] if self.readouts else []
+        controls = widgets.VBox(list(self.controls.values()) + readout, layout=widgets.Layout(min_width="320px"))
         # The picture never wider than the column it is in (scaled, keeping its aspect ratio); when the
         # controls and the picture do not fit side by side, the picture wraps under the controls.
         self.image.layout = widgets.Layout(max_width="100%", height="auto", object_fit="contain")
@@ -184,7 +214,7 @@ class SliderExperiment:
 
         if not self.image.value:
             self.refresh()
-        return Image(data=self._png(compress_level=9), format="png")  # the canvas holds the last picture
+        return Image(data=self._png(compress_level=9), format="png")
 
     def save(self, name: str):
         """Write the current picture to figures/NAME.png (the static figure the README shows)."""
@@ -194,5 +224,5 @@ class SliderExperiment:
             self.refresh()
         FIGURES.mkdir(parents=True, exist_ok=True)
         path = FIGURES / f"{name}.png"
-        path.write_bytes(self._png(compress_level=9))  # the canvas still holds the last picture
+        path.write_bytes(self._png(compress_level=9))
         return path
