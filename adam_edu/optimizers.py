@@ -845,4 +845,399 @@ class RAdam(Optimizer):
         return theta + delta, {"m": m, "v": v}, {"delta": delta}
 
 
+# ---------------------------------------------------------------------------------------------
+# After Adam: four optimizers of 2018–2024 (notebook 12). Each keeps less state than Adam, or uses
+# its state differently; ``adam_edu.lessons.after_adam`` measures the bytes.
+
+
+def _rms(x: np.ndarray) -> float:
+    """RMS(x) = √(mean(x²)), the root mean square of all the entries of one array."""
+    return float(np.sqrt(np.mean(np.square(x)))) if x.size else 0.0
+
+
+def _at_most_zero(name: str, value: Any) -> float:
+    value = _number(name, value)
+    if value > 0:
+        raise ValueError(f"{name} must be <= 0, got {value!r}")
+    return value
+
+
+def _open_unit_interval(name: str, value: Any) -> float:
+    value = _number(name, value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+    return value
+
+
+def _count(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+class AdafactorState(NamedTuple):
+    t: int
+    r: Optional[Params]  # row factor R_t of the second moment (arrays of ≥ 2 dimensions; else None)
+    c: Optional[Params]  # column factor C_t (arrays of ≥ 2 dimensions; else None)
+    v: Optional[Params]  # full second moment V_t (arrays of 0 or 1 dimension; else None)
+    m: Optional[Params]  # first moment of the update (None unless beta1 > 0)
+    v_hat: Optional[Params]  # V̂_t, the second moment the step divided by (rebuilt from R_t, C_t if factored)
+    delta: Optional[Params]
+
+
+class Adafactor(Optimizer):
+    r"""Adafactor (Shazeer & Stern, ICML 2018), Algorithms 4 and 5 with the paper's defaults.
+
+    For a matrix (an array of ≥ 2 dimensions: the last two are factored), per step t::
+
+        ρ_t  ← min(lr, 1/√t)                                relative step size (paper: lr = 10⁻²)
+        α_t  ← max(ε2, RMS(X_{t−1}))·ρ_t                    step relative to the parameters' scale
+        β̂2t ← 1 − t^τ                                       τ = beta2_decay = −0.8
+        R_t  ← β̂2t·R_{t−1} + (1 − β̂2t)·mean_cols(G_t² + ε1)   one number per row
+        C_t  ← β̂2t·C_{t−1} + (1 − β̂2t)·mean_rows(G_t² + ε1)   one number per column
+        V̂_t  ← R_t·C_t / mean(R_t)                          rank-1 estimate of the second moment
+        U_t  ← G_t / √V̂_t
+        Û_t  ← U_t / max(1, RMS(U_t)/d)                      update clipping
+        X_t  ← X_{t−1} − α_t·Û_t
+
+    (The paper writes row and column sums, R·C/(1ᵀR); with means the quotient is the same.) A vector
+    keeps the full V_t ← β̂2t·V_{t−1} + (1 − β̂2t)·(G_t² + ε1) and V̂_t = V_t. So an n×m matrix keeps
+    n + m numbers where Adam keeps 2·n·m. No first moment by default (the paper's β1 = 0); no bias
+    correction is needed, since β̂21 = 0 makes V̂_1 = G_1².
+
+    Parameters
+    ----------
+    lr : the largest relative step size, ρ_t = min(lr, 1/√t): the paper's constant 10⁻², PyTorch's
+        ``lr`` and Keras's ``learning_rate`` (both compute ρ_t this way).
+    beta2_decay : τ ≤ 0 in β̂2t = 1 − t^τ (the paper's −0.8; τ = 0 keeps no average).
+    eps1 : ε1 = 10⁻³⁰, added to G_t² (the paper's and Keras's place; see ``eps1_clamped``).
+    eps2 : ε2 = 10⁻³, the smallest parameter scale, so that parameters starting at 0 can move.
+    clip_threshold : d, the largest RMS of an update before it is scaled down (paper: 1).
+    beta1 : β1 ∈ [0, 1) of an optional first moment of the update, m_t = β1·m_{t−1} + (1 − β1)·α_t·Û_t
+        and X_t = X_{t−1} − m_t (Optax's ``momentum``, applied after α_t as Optax applies it); 0: none.
+    weight_decay : λ ≥ 0, decoupled and multiplied by lr, X ← X·(1 − lr·λ) before the step, as PyTorch
+        does (α_t is computed from X_{t−1} before the decay). The paper has no weight decay.
+    eps1_clamped : True is PyTorch's ``torch.optim.Adafactor(eps=(ε1, ε2))``: ε1 is not added to G_t²
+        but clamps, V̂_t = R_t·C_t/max(mean(R_t), ε1) and U_t = G_t/max(√V̂_t, ε1) (its documentation
+        says it deviates from the paper here). PyTorch's default ε1 is the dtype's machine epsilon.
+    """
+
+    State = AdafactorState
+    slots = ("r", "c", "v", "m")
+    diagnostics = ("v_hat", "delta")
+    conventions = ("eps1_clamped",)
+
+    def __init__(self, lr: float = 1e-2, beta2_decay: float = -0.8, eps1: float = 1e-30, eps2: float = 1e-3,
+                 clip_threshold: float = 1.0, beta1: float = 0.0, weight_decay: float = 0.0, *,
+                 eps1_clamped: bool = False):
+        self.lr = _positive("lr", lr)
+        self.beta2_decay = _at_most_zero("beta2_decay", beta2_decay)
+        self.eps1 = _non_negative("eps1", eps1)
+        self.eps2 = _non_negative("eps2", eps2)
+        self.clip_threshold = _positive("clip_threshold", clip_threshold)
+        self.beta1 = _unit_interval("beta1", beta1)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.eps1_clamped = _flag("eps1_clamped", eps1_clamped)
+
+    def initial_buffer(self, name, theta):
+        factored = theta.ndim >= 2
+        if name == "r":
+            return np.zeros_like(theta[..., 0]) if factored else None  # one per row: shape[:-1]
+        if name == "c":
+            return np.zeros_like(theta[..., 0, :]) if factored else None  # one per column
+        if name == "v":
+            return None if factored else np.zeros_like(theta)
+        return np.zeros_like(theta) if self.beta1 else None  # m
+
+    def update_array(self, theta, g, *, t, r, c, v, m):
+        rho_t = min(self.lr, 1.0 / math.sqrt(t))  # ρ_t ← min(lr, 1/√t)
+        alpha_t = max(self.eps2, _rms(theta)) * rho_t  # α_t ← max(ε2, RMS(X_{t−1}))·ρ_t
+        beta2_t = 1.0 - t**self.beta2_decay  # β̂2t ← 1 − t^τ
+        theta_before = theta
+        if self.weight_decay:
+            theta = theta * (1 - self.lr * self.weight_decay)
+        g2 = g**2 if self.eps1_clamped else g**2 + self.eps1
+        if r is not None:  # factored: the last two axes
+            r = beta2_t * r + (1 - beta2_t) * g2.mean(axis=-1)  # R_t
+            c = beta2_t * c + (1 - beta2_t) * g2.mean(axis=-2)  # C_t
+            r_mean = r.mean(axis=-1, keepdims=True)
+            if self.eps1_clamped:
+                r_mean = np.maximum(r_mean, self.eps1)
+            v_hat = (r / r_mean)[..., :, None] * c[..., None, :]  # V̂_t ← R_t·C_t / mean(R_t)
+        else:
+            v = beta2_t * v + (1 - beta2_t) * g2  # V_t
+            v_hat = v
+        if self.eps1_clamped:
+            u = g / np.maximum(np.sqrt(v_hat), self.eps1)
+        else:
+            u = g / np.sqrt(v_hat)  # U_t ← G_t / √V̂_t
+        u_hat = u / max(1.0, _rms(u) / self.clip_threshold)  # Û_t ← U_t / max(1, RMS(U_t)/d)
+        if self.beta1:
+            m = self.beta1 * m + (1 - self.beta1) * (alpha_t * u_hat)
+            theta = theta - m
+        else:
+            theta = theta - alpha_t * u_hat  # X_t ← X_{t−1} − α_t·Û_t
+        return theta, {"r": r, "c": c, "v": v, "m": m}, {"v_hat": v_hat, "delta": theta - theta_before}
+
+
+class LionState(NamedTuple):
+    t: int
+    m: Params  # momentum m_t: the one buffer
+    delta: Optional[Params]
+
+
+class Lion(Optimizer):
+    r"""Lion, "EvoLved Sign Momentum" (Chen et al., NeurIPS 2023), Algorithm 2 of the paper::
+
+        c_t ← β1·m_{t−1} + (1 − β1)·g_t            interpolate the momentum and the gradient
+        θ_t ← θ_{t−1} − η·(sign(c_t) + λ·θ_{t−1})   every coordinate moves by exactly η (plus the decay)
+        m_t ← β2·m_{t−1} + (1 − β2)·g_t            then update the momentum, with another rate
+
+    One buffer (Adam keeps two); the sign makes the step's size independent of the gradient's scale, so
+    the paper advises η 3–10 times smaller than AdamW's and λ as many times larger. sign(0) = 0, as in
+    NumPy, Keras and Optax.
+
+    Parameters
+    ----------
+    lr : η, the step of every coordinate.
+    beta1 : β1 ∈ [0, 1), the weight of the momentum in the direction c_t (paper: 0.9).
+    beta2 : β2 ∈ [0, 1), the decay rate of the momentum m_t (paper: 0.99).
+    weight_decay : λ ≥ 0, decoupled and multiplied by η as in the paper, Optax's ``lion`` and Keras 3's
+        ``Lion(weight_decay=λ)`` (Keras applies θ ← θ − θ·λ·η before the sign step: the same numbers up
+        to rounding).
+    """
+
+    State = LionState
+    slots = ("m",)
+
+    def __init__(self, lr: float = 1e-4, beta1: float = 0.9, beta2: float = 0.99, weight_decay: float = 0.0):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _unit_interval("beta1", beta1)
+        self.beta2 = _unit_interval("beta2", beta2)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+
+    def update_array(self, theta, g, *, t, m):
+        c = self.beta1 * m + (1 - self.beta1) * g  # c_t ← β1·m_{t−1} + (1 − β1)·g_t
+        delta = -self.lr * (np.sign(c) + self.weight_decay * theta)  # −η·(sign(c_t) + λ·θ_{t−1})
+        m = self.beta2 * m + (1 - self.beta2) * g  # m_t ← β2·m_{t−1} + (1 − β2)·g_t
+        return theta + delta, {"m": m}, {"delta": delta}
+
+
+class ScheduleFreeAdamWState(NamedTuple):
+    t: int
+    z: Params  # z_t, the sequence the base AdamW steps move (starts at θ_0)
+    v: Params  # second raw moment v_t, as Adam's
+    delta: Optional[Params]  # the step of y, the parameters the gradient is taken at
+    lr_max: float = 0.0  # the largest γ_t so far
+    weight_sum: float = 0.0  # Σ_{i≤t} (max_{j≤i} γ_j)², the normaliser of the average
+
+
+class ScheduleFreeAdamW(Optimizer):
+    r"""Schedule-free AdamW (Defazio et al., "The Road Less Scheduled", NeurIPS 2024).
+
+    No learning-rate schedule: an average x_t of the iterates takes its place. Three sequences, of
+    which the optimizer keeps two (z and y; x is recovered from them)::
+
+        y_t     = (1 − β1)·z_t + β1·x_t                 the parameters: the gradient is taken here
+        γ_t     = γ·min(1, t/T_warmup)                   constant after a linear warm-up
+        v_t     ← β2·v_{t−1} + (1 − β2)·g_t²,  v̂_t = v_t/(1 − β2^t)
+        z_{t+1} ← z_t − γ_t·(g_t/(√v̂_t + ε) + λ·y_t)     an AdamW step without momentum
+        c_{t+1} = w_t / Σ_{i≤t} w_i,   w_t = (max_{i≤t} γ_i)²
+        x_{t+1} ← (1 − c_{t+1})·x_t + c_{t+1}·z_{t+1}     an average of the z's: evaluate the model here
+        y_{t+1} = (1 − β1)·z_{t+1} + β1·x_{t+1}
+
+    With a constant γ, c_{t+1} = 1/t and x is the plain running mean of z_2 … z_{t+1}. β1 does not
+    average gradients, as Adam's does: it sets where between z and x the gradient is taken.
+
+    ``params`` (what ``update`` returns) is y, the point to take the next gradient at; evaluate a
+    trained model at ``evaluation_params(params, state)``, x = (y − (1 − β1)·z)/β1, as the authors'
+    code, Optax (``schedule_free_eval_params``) and Keras recover it. The arithmetic follows
+    ``optax.contrib.schedule_free_adamw`` (weight_lr_power = 2, the authors' default), also the
+    authors' code. Keras 3's ``ScheduleFreeAdamW`` takes c_{t+1} = 1/t even during warm-up: the same
+    path only with ``warmup_steps=0``.
+
+    Parameters
+    ----------
+    lr : γ, the learning rate after warm-up (the authors' default 0.0025).
+    beta1 : β1 ∈ (0, 1), the interpolation between z and x (0.9; must be > 0 to recover x).
+    beta2, eps : as Adam's (ε outside √v̂_t).
+    weight_decay : λ ≥ 0, decoupled, at y and multiplied by γ_t.
+    warmup_steps : T_warmup ≥ 0, the length of the linear warm-up (0: none).
+    """
+
+    State = ScheduleFreeAdamWState
+    slots = ("z", "v")
+
+    def __init__(self, lr: float = 2.5e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 weight_decay: float = 0.0, warmup_steps: int = 0):
+        self.lr = _positive("lr", lr)
+        self.beta1 = _open_unit_interval("beta1", beta1)
+        self.beta2 = _unit_interval("beta2", beta2)
+        self.eps = _non_negative("eps", eps)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.warmup_steps = _count("warmup_steps", warmup_steps, 0)
+
+    def initial_buffer(self, name, theta):
+        return theta.copy() if name == "z" else np.zeros_like(theta)  # z_1 = x_1 = y_1 = θ_0
+
+    def learning_rate(self, t: int) -> float:
+        """γ_t = γ·min(1, t/T_warmup)."""
+        return self.lr * min(1.0, t / self.warmup_steps) if self.warmup_steps else self.lr
+
+    def step_scalars(self, state, t):
+        lr_max = max(state.lr_max, self.learning_rate(t))
+        return {"lr_max": lr_max, "weight_sum": state.weight_sum + lr_max**2}  # once for all arrays
+
+    def update_array(self, theta, g, *, t, z, v, lr_max, weight_sum):
+        beta1, beta2 = self.beta1, self.beta2
+        y = theta
+        c = lr_max**2 / weight_sum  # c_{t+1} = w_t / Σ w_i
+        v = beta2 * v + (1 - beta2) * g**2  # v_t ← β2·v_{t−1} + (1 − β2)·g_t²
+        v_hat = v / (1 - beta2**t)
+        z_next = z + -self.learning_rate(t) * (g / (np.sqrt(v_hat) + self.eps) + self.weight_decay * y)
+        x = (y - (1 - beta1) * z) / beta1  # x_t, recovered from y_t and z_t
+        x = (1 - c) * x + c * z_next  # x_{t+1} ← (1 − c)·x_t + c·z_{t+1}
+        y_next = beta1 * x + (1 - beta1) * z_next  # y_{t+1} = (1 − β1)·z_{t+1} + β1·x_{t+1}
+        return y_next, {"z": z_next, "v": v}, {"delta": y_next - y}
+
+    def evaluation_params(self, params: Params, state: ScheduleFreeAdamWState) -> Params:
+        """x_t = (y_t − (1 − β1)·z_t)/β1: the average, where a trained model is evaluated."""
+        ys = _leaves(params, "params")
+        return _rebuild({key: (y - (1 - self.beta1) * self._leaf(state, "z", key)) / self.beta1
+                         for key, y in ys.items()})
+
+
+NEWTON_SCHULZ_COEFFICIENTS = (3.4445, -4.7750, 2.0315)  # (a, b, c) of Jordan's quintic iteration
+
+
+def newton_schulz(matrix: np.ndarray, steps: int = 5, eps: float = 1e-7,
+                  coefficients: tuple[float, float, float] = NEWTON_SCHULZ_COEFFICIENTS) -> np.ndarray:
+    r"""Orthogonalise a matrix: G = U·S·Vᵀ ↦ ≈ U·S'·Vᵀ with every singular value S'_ii near 1.
+
+    X_0 = G/(‖G‖_F + ε), so that every singular value is ≤ 1; then ``steps`` times
+    X ← a·X + (b·A + c·A²)·X with A = X·Xᵀ: the odd polynomial φ(s) = a·s + b·s³ + c·s⁵ applied to each
+    singular value. Jordan's (a, b, c) = (3.4445, −4.7750, 2.0315) make φ steep at 0, so that small
+    singular values grow fast; the price is that five steps leave them spread over about [0.7, 1.2]
+    rather than at 1. A tall matrix is transposed first, so that A is the smaller Gram matrix.
+    """
+    a, b, c = coefficients
+    tall = matrix.shape[-2] > matrix.shape[-1]
+    x = matrix.T if tall else matrix
+    x = x / (np.linalg.norm(x) + eps)  # X_0 = G/(‖G‖_F + ε)
+    for _ in range(steps):
+        gram = x @ x.T  # A = X·Xᵀ
+        x = a * x + (b * gram + c * gram @ gram) @ x  # X ← a·X + (b·A + c·A²)·X
+    return x.T if tall else x
+
+
+class MuonState(NamedTuple):
+    t: int
+    m: Params  # momentum of every array (Muon's for matrices, Adam's first moment for the rest)
+    v: Optional[Params]  # Adam's second moment, for the arrays that are not matrices (None for matrices)
+    delta: Optional[Params]
+
+
+class Muon(Optimizer):
+    r"""Muon, "MomentUm Orthogonalized by Newton–Schulz" (Jordan et al., 2024), with Adam for the rest.
+
+    For each 2-D array (a weight matrix) W of shape A×B::
+
+        m_t ← μ·m_{t−1} + (1 − μ)·g_t                         momentum (an average, as Jordan's code)
+        u_t ← (1 − μ)·g_t + μ·m_t       (nesterov; else m_t)   Nesterov's look-ahead
+        O_t ← NewtonSchulz(u_t)                                ≈ U·Vᵀ of u_t = U·S·Vᵀ
+        W_t ← W_{t−1}·(1 − η·λ) − η·s·O_t                      s = √max(1, A/B)
+
+    Orthogonalising makes every direction of the update the same size, whatever the gradient's
+    singular values: rare directions are not starved. Every other array (biases, vectors, scalars)
+    takes an Adam step, as Jordan's ``MuonWithAuxAdam`` and Keras's ``Muon`` do: m is Adam's first
+    moment there, v its second, with their own rate ``adam_lr`` (Jordan's default 3·10⁻⁴ with β =
+    (0.9, 0.95) and ε = 10⁻¹⁰). A matrix keeps one buffer, the rest two.
+
+    The matrix step runs in the parameters' dtype. Jordan's code and PyTorch's ``torch.optim.Muon``
+    run Newton–Schulz in bfloat16 (8 bits of mantissa), so their steps agree with this one to about 1%.
+
+    Parameters
+    ----------
+    lr : η, the step of the matrices (Jordan's default 0.02).
+    momentum : μ ∈ [0, 1) (0.95).
+    nesterov : True uses u_t = (1 − μ)·g_t + μ·m_t, False u_t = m_t.
+    ns_steps : the number of Newton–Schulz steps (5).
+    eps : ε of the normalisation X_0 = u/(‖u‖_F + ε) (10⁻⁷).
+    weight_decay : λ ≥ 0, decoupled, W ← W·(1 − η·λ), matrices only (PyTorch's and Keras's form).
+    adam_lr, adam_beta1, adam_beta2, adam_eps : the Adam step of the arrays that are not matrices.
+    adjust_lr : the scale s. "original": √max(1, A/B), Jordan's; "match_rms_adamw": 0.2·√max(A, B),
+        Liu et al.'s (2025) "Muon is scalable", which gives the update AdamW's RMS (PyTorch's
+        ``adjust_lr_fn`` names both; Keras's ``Muon`` uses the second, ``rms_rate=0.2``).
+    sum_momentum : True keeps m_t = μ·m_{t−1} + g_t and u_t = g_t + μ·m_t, as Keras 3's ``Muon``: the same
+        direction, 1/(1 − μ) times longer, which the normalisation removes (up to ε).
+    adam_eps_hat : True takes Keras's ε̂ form of Adam for the other arrays (``Adam(eps_hat=True)``).
+    """
+
+    State = MuonState
+    slots = ("m", "v")
+    conventions = ("adjust_lr", "sum_momentum", "adam_eps_hat")
+
+    def __init__(self, lr: float = 0.02, momentum: float = 0.95, nesterov: bool = True, ns_steps: int = 5,
+                 eps: float = 1e-7, weight_decay: float = 0.0, adam_lr: float = 3e-4, adam_beta1: float = 0.9,
+                 adam_beta2: float = 0.95, adam_eps: float = 1e-10, *, adjust_lr: str = "original",
+                 sum_momentum: bool = False, adam_eps_hat: bool = False):
+        self.lr = _positive("lr", lr)
+        self.momentum = _unit_interval("momentum", momentum)
+        self.nesterov = _flag("nesterov", nesterov)
+        self.ns_steps = _count("ns_steps", ns_steps, 0)
+        self.eps = _non_negative("eps", eps)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.adam_lr = _positive("adam_lr", adam_lr)
+        self.adam_beta1 = _unit_interval("adam_beta1", adam_beta1)
+        self.adam_beta2 = _unit_interval("adam_beta2", adam_beta2)
+        self.adam_eps = _non_negative("adam_eps", adam_eps)
+        self.adjust_lr = _choice("adjust_lr", adjust_lr, ("original", "match_rms_adamw"))
+        self.sum_momentum = _flag("sum_momentum", sum_momentum)
+        self.adam_eps_hat = _flag("adam_eps_hat", adam_eps_hat)
+
+    def initial_buffer(self, name, theta):
+        return None if name == "v" and theta.ndim == 2 else np.zeros_like(theta)
+
+    def scale(self, shape: tuple[int, ...]) -> float:
+        """s, the factor of η for an A×B matrix."""
+        rows, cols = shape
+        if self.adjust_lr == "original":
+            return math.sqrt(max(1.0, rows / cols))  # √max(1, A/B)
+        return 0.2 * math.sqrt(max(rows, cols))  # 0.2·√max(A, B)
+
+    def update_array(self, theta, g, *, t, m, v):
+        if theta.ndim != 2:
+            return self._adam_step(theta, g, t=t, m=m, v=v)
+        mu = self.momentum
+        if self.sum_momentum:
+            m = mu * m + g  # m_t ← μ·m_{t−1} + g_t (Keras)
+            u = g + mu * m if self.nesterov else m
+        else:
+            m = mu * m + (1 - mu) * g  # m_t ← μ·m_{t−1} + (1 − μ)·g_t
+            u = (1 - mu) * g + mu * m if self.nesterov else m
+        orthogonal = newton_schulz(u, self.ns_steps, self.eps)  # O_t ≈ U·Vᵀ
+        new = theta * (1 - self.lr * self.weight_decay) if self.weight_decay else theta
+        new = new - self.lr * self.scale(theta.shape) * orthogonal  # W_t ← W·(1 − ηλ) − η·s·O_t
+        return new, {"m": m, "v": None}, {"delta": new - theta}
+
+    def _adam_step(self, theta, g, *, t, m, v):
+        beta1, beta2, eps = self.adam_beta1, self.adam_beta2, self.adam_eps
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        if self.adam_eps_hat:
+            alpha_t = self.adam_lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+            delta = -(alpha_t * m) / (np.sqrt(v) + eps)
+        else:
+            delta = -self.adam_lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        return theta + delta, {"m": m, "v": v}, {"delta": delta}
+
+
 ALL_OPTIMIZERS = (SGD, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, AdaMax, Nadam, RAdam)
