@@ -99,3 +99,14 @@ def test_readouts_are_html_under_the_controls_live_and_in_the_static_picture():
 def red_pixels(png: bytes) -> int:
     r, g, b = decoded(png)[..., :3].astype(int).transpose(2, 0, 1)
     return int(np.sum((r > 180) & (g < 90) & (b < 90)))
+
+
+def test_a_legend_as_readout_lists_its_entries_in_their_colours():
+    experiment = Line()
+    experiment.line.set_color("tab:green")
+    experiment.line.set_label("the line")
+    legend = experiment.line.axes.legend()
+    experiment.readouts.append(legend)
+    legend.set_animated(True)
+    experiment.widget()
+    assert '<div style="color: #2ca02c; line-height: 1.3">the line</div>' in experiment.readout_panel.value

@@ -16,8 +16,9 @@ environment variable ADAM_EDU_SLIDER_TIMINGS=FILE each refresh also appends it t
 
 Text is the dearest artist to draw (matplotlib lays out and renders it glyph by glyph: 3–10 ms for a
 line or two, more than the lines and the PNG together), so text that changes with the sliders is
-better passed as ``readouts``: Text artists that the live widget shows as HTML under the controls (the
-browser sets text for free) and that ``snapshot()`` and ``save()`` draw into the picture as usual.
+better passed as ``readouts``: Text (or Legend) artists that the live widget shows as HTML under the
+controls (the browser sets text for free; a legend's entries each in its line's colour) and that
+``snapshot()`` and ``save()`` draw into the picture as usual.
 
 Layout: the picture scales down to the width it is given (never wider than the notebook), and wraps
 under the controls when both do not fit side by side.
@@ -43,6 +44,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from PIL import Image as PILImage
 
@@ -99,7 +101,7 @@ class SliderExperiment:
     question: str = ""
 
     def __init__(self, fig: Figure, controls: dict[str, widgets.Widget], moving: Iterable[Artist] = (),
-                 readouts: Iterable[Text] = ()):
+                 readouts: Iterable[Text | Legend] = ()):
         self.fig = fig
         self.canvas = FigureCanvasAgg(fig)
         self.controls = controls
@@ -172,11 +174,18 @@ class SliderExperiment:
     def readout_html(self) -> str:
         """The readouts' text, as the live widget shows it: each in its colour, line by line."""
         lines = []
-        for text in self.readouts:
-            if text.get_visible() and text.get_text():
-                colour = to_hex(text.get_color())
-                body = html.escape(text.get_text()).replace("\n", "<br>")
-                lines.append(f'<div style="color: {colour}; line-height: 1.3">{body}</div>')
+        for readout in self.readouts:
+            if not readout.get_visible():
+                continue
+            if isinstance(readout, Legend):  # an entry per line, in its line's colour
+                entries = [(text.get_text(), handle.get_color())
+                           for handle, text in zip(readout.legend_handles, readout.get_texts())]
+            else:
+                entries = [(readout.get_text(), readout.get_color())]
+            for text, colour in entries:
+                if text:
+                    body = html.escape(text).replace("\n", "<br>")
+                    lines.append(f'<div style="color: {to_hex(colour)}; line-height: 1.3">{body}</div>')
         return f'<div style="font-size: 12px">{"".join(lines)}</div>'
 
     def _fast_png(self) -> bytes:

@@ -95,8 +95,9 @@ class BiasCorrection(SliderExperiment):
         }
         self.lines = {True: (self.m_hat_line, self.v_hat_line, self.step_with),
                       False: (self.m_line, self.v_line, self.step_without)}
-        moving = [self.factor_line, *self.lines[False], *self.lines[True], *self.cursors, self.readout]
-        super().__init__(fig, controls, moving)
+        moving = [self.factor_line, *self.lines[False], *self.lines[True], *self.cursors]
+        # the readout changes at every move: shown beside the sliders, drawn only into snapshots
+        super().__init__(fig, controls, moving, readouts=[self.readout])
 
     def averages(self, beta1: float, beta2: float) -> moments.Moments:
         """m_t, v_t, m̂_t, v̂_t over the whole stream; each EMA recomputed only when its β changed."""

@@ -68,8 +68,9 @@ class MomentEstimates(SliderExperiment):
             "noise": widgets.FloatSlider(value=noise, min=0.0, max=3.0, step=0.1, description="noise σ",
                                          readout_format=".1f", continuous_update=True),
         }
-        moving = [self.dots, self.rms_target, self.m_hat, self.rms, self.windows, self.snr_target, self.snr]
-        super().__init__(fig, controls, moving)
+        moving = [self.dots, self.rms_target, self.m_hat, self.rms, self.snr_target, self.snr]
+        # the text changes at every move: shown beside the sliders, drawn only into snapshots
+        super().__init__(fig, controls, moving, readouts=[self.windows])
 
     def gradients(self, noise: float) -> np.ndarray:
         """The stream g_t = μ_t + σ·ξ_t at noise level σ."""

@@ -60,7 +60,9 @@ class UpdateRuleExperiment(SliderExperiment):
         self._contours = None
         self._objective = None
         self._syncing = False
-        super().__init__(fig, controls, moving=[self.path, self.start, self.step_x, self.step_y, self.summary])
+        # the summary changes at every move: shown as text beside the sliders, drawn only into snapshots
+        super().__init__(fig, controls, moving=[self.path, self.start, self.step_x, self.step_y],
+                         readouts=[self.summary])
         self._show_objective(objective)
 
     def _show_objective(self, name: str) -> None:
