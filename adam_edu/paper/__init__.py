@@ -53,17 +53,29 @@ def run(
     restart: bool = False,
     progress: bool = False,
     on_run_done: Optional[Callable[[str, str, dict], None]] = None,
+    seeds: int = 1,
 ) -> Results:
     """Run a figure's experiments (every grid), resuming from ``path`` if given; quick mode by default.
 
     Quick mode always uses the digits (``dataset`` is ignored). ``path=None`` keeps the results in
-    memory. See ``training.run_experiment``.
+    memory. See ``training.run_experiment``. ``seeds=3`` then re-runs each optimizer's best setting on
+    seeds 1 and 2 (``training.seed_problems``; stored beside ``path`` as ``common.results_path(..., seeds=True)``
+    names it), in ``Results.seed_runs``: the claims are judged on every seed.
     """
     problems = module(figure).problems(mode, dataset)
     dataset = common.check_mode(mode, dataset)
-    return training.run_experiment(
+    results = training.run_experiment(
         figure, mode, dataset, problems, path=path, restart=restart, progress=progress, on_run_done=on_run_done
     )
+    extra = common.extra_seeds(seeds)
+    if not extra:
+        return results
+    seed_path = None if path is None else Path(path).with_name(Path(path).stem + "_seeds.json")
+    seeded = training.run_experiment(
+        figure, mode, dataset, training.seed_problems(problems, results, extra), path=seed_path, restart=restart,
+        progress=progress, on_run_done=on_run_done,
+    )
+    return training.with_seeds(results, seeded)
 
 
 def draw(results: Results, **kwargs):
@@ -72,8 +84,11 @@ def draw(results: Results, **kwargs):
 
 
 def load(figure: str, dataset: str = "fashion", out: Optional[Path] = None) -> Results:
-    """The stored full-mode results of a figure (``figures/paper/fig1_fashion.json``)."""
-    return load_results(common.results_path(figure, "full", dataset, out))
+    """The stored full-mode results of a figure (``figures/paper/fig1_fashion.json``), with the re-runs of its
+    best settings on other seeds where they are stored (``fig1_fashion_seeds.json``, in ``Results.seed_runs``)."""
+    results = load_results(common.results_path(figure, "full", dataset, out))
+    seeds = common.results_path(figure, "full", dataset, out, seeds=True)
+    return training.with_seeds(results, load_results(seeds)) if seeds.is_file() else results
 
 
 def stored_figure(figure: str, dataset: str = "fashion", out: Optional[Path] = None) -> Path:

@@ -7,6 +7,13 @@ r"""The command line: run a figure's experiments in full mode, store the curves 
     python -m adam_edu.paper fig2 --length paper       # the paper's 200 epochs (fig2_fashion_paper-length.json)
     python -m adam_edu.paper fig2 --shard 3/8          # the 3rd of 8 slices of the grid (a job array's task)
     python -m adam_edu.paper merge figures/paper/fig2_fashion.shard-*-of-8.json   # the 8 slices in one file
+    python -m adam_edu.paper fig2 --seeds 3            # each optimizer's best setting on seeds 1 and 2 too
+
+``--seeds N`` re-runs the best setting of each optimizer (chosen on the grid, seed 0) on seeds 1 … N − 1
+(another initialisation, minibatch order and noise), into ``figures/paper/fig2_fashion_seeds.json``,
+stored, resumed, parallelised (``--jobs``) and sliced (``--shard``, then ``merge``) like the grid; the
+claims are then judged on every seed (``adam_edu.paper.claims``). The grid must be finished first (merged,
+if it was trained in shards); without --shard, an unfinished grid is trained first.
 
 A figure's runs are independent: ``--jobs N`` trains them in N worker processes (default: every usable
 core), each with one BLAS thread; the results are the same, run for run, whatever N is. Writes
@@ -75,7 +82,8 @@ def time_estimate(figure: str, dataset: str, problems, jobs: int, shard: tuple[i
     parts, total, count = [], 0.0, 0
     every_run = [(problem, setting) for problem, settings in problems for setting in settings]
     for problem, _ in problems:
-        curves = [c for c in stored.get("runs", {}).get(problem.name, {}).values() if c.get("cost")]
+        panel = problem.name.rsplit(" seed=", 1)[0]  # a seed re-run is timed from its grid's runs
+        curves = [c for c in stored.get("runs", {}).get(panel, {}).values() if c.get("cost")]
         epochs = sum(len(c["cost"]) for c in curves)
         if not epochs:
             return f"{figure}: the stored run {reference} has no finished epoch of panel {problem.name!r} to time"
@@ -114,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--download", action="store_true", help="download MNIST / Fashion-MNIST if missing")
     parser.add_argument("--restart", action="store_true", help="discard stored results and start again")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--seeds", type=_whole_number("--seeds"), default=1,
+                        help="runs per optimizer's best setting, the grid's own seed 0 included: N > 1 re-runs the best "
+                             "settings on seeds 1 … N−1 into FIGURE_DATASET_seeds.json (default: 1, the grid only)")
     args = parser.parse_args(argv)
 
     mode = "quick" if args.quick else "full"
@@ -133,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         make_problems = functools.partial(common.figure_problems, figure, mode, args.dataset, args.length, args.epochs, args.data_dir)
         problems = make_problems()
         dataset = common.check_mode(mode, args.dataset)
+        if args.seeds > 1:
+            code = _run_seeds(figure, mode, dataset, args)
+            if code:
+                return code
+            continue
         path = common.results_path(figure, mode, args.dataset, args.out, length=args.length, epochs=args.epochs,
                                    shard=args.shard)
         if mode == "full":
@@ -163,6 +179,53 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{figure}: {runs} runs, {results.seconds / 60:.1f} min of training "
               f"in total ({elapsed / 60:.1f} min in this session); results in {path}, figure in {png}")
         print(claims.table({f"{mode} mode": results}))
+    return 0
+
+
+def _run_seeds(figure: str, mode: str, dataset: str, args) -> int:
+    """``--seeds N``: the best settings of the finished grid on seeds 1 … N−1 (trained after the grid if needed)."""
+    sizes = dict(length=args.length, epochs=args.epochs)
+    base_path = common.results_path(figure, mode, args.dataset, args.out, **sizes)
+    base = training.load_results(base_path) if base_path.is_file() else None
+    if base is None or not base.complete():
+        if args.shard is not None:
+            print(f"{figure}: --seeds re-runs the best settings of the whole grid, and {base_path} does not hold the "
+                  "finished grid: train it (and merge its shards) first", file=sys.stderr)
+            return 1
+        problems = common.figure_problems(figure, mode, args.dataset, args.length, args.epochs, args.data_dir)
+        make_problems = functools.partial(common.figure_problems, figure, mode, args.dataset, args.length, args.epochs,
+                                          args.data_dir)
+        try:
+            base = training.run_experiment(figure, mode, dataset, problems, path=base_path, restart=args.restart,
+                                           progress=not args.no_progress, jobs=args.jobs, make_problems=make_problems)
+        except (StoredResultsDiffer, WorkerDied) as err:
+            print(f"{figure}: {err}", file=sys.stderr)
+            return 1
+    make_problems = functools.partial(common.seed_figure_problems, figure, mode, args.dataset, args.length, args.epochs,
+                                      args.data_dir, args.seeds, base_path)
+    problems = make_problems()
+    path = common.results_path(figure, mode, args.dataset, args.out, shard=args.shard, seeds=True, **sizes)
+    if mode == "full":
+        print(time_estimate(figure, dataset, problems, args.jobs, args.shard), flush=True)
+    start = time.perf_counter()
+    try:
+        seeded = training.run_experiment(
+            figure, mode, dataset, problems, path=path, restart=args.restart, progress=not args.no_progress,
+            jobs=args.jobs, make_problems=make_problems, shard=args.shard,
+        )
+    except (DataNotFoundError, StoredResultsDiffer, WorkerDied) as err:
+        print(f"{figure}: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\n{figure}: interrupted; the finished runs are stored in {path}, and the same command resumes",
+              file=sys.stderr)
+        return 130
+    elapsed = time.perf_counter() - start
+    runs = len(sum(seeded.runs.values(), []))
+    print(f"\n{figure}: {runs} runs on seeds {', '.join(map(str, common.extra_seeds(args.seeds)))} in {path} "
+          f"({elapsed / 60:.1f} min in this session)")
+    if args.shard is None and seeded.complete():
+        print(claims.table({f"{mode} mode": training.with_seeds(base, seeded)}))
     return 0
 
 
@@ -207,6 +270,11 @@ def merge(argv: list[str]) -> int:
         print(f"merge: {grid_size - runs} runs are missing (a shard not finished, or not merged): run those shards and "
               "merge again, or give the figure's command line without --shard (and --out to this folder) to train them "
               "here", file=sys.stderr)
+        return 0
+    if results.seeds_of_grid() is not None:  # the re-runs of the best settings on other seeds (--seeds)
+        base_path = into.with_name(into.name.replace("_seeds.json", ".json"))
+        if base_path.is_file():
+            print(claims.table({f"{results.mode} mode": training.with_seeds(training.load_results(base_path), results)}))
         return 0
     png = into.with_suffix(".png")
     paper.draw(results).savefig(png, dpi=100, bbox_inches="tight", metadata={"Software": None})

@@ -36,6 +36,8 @@ __all__ = [
     "mode_text",
     "results_path",
     "figure_problems",
+    "extra_seeds",
+    "seed_figure_problems",
 ]
 
 MODES = ("quick", "full")
@@ -146,16 +148,19 @@ def mode_text(mode: str, complete: bool = True) -> str:
 
 def results_path(
     figure: str, mode: str, dataset: str, out: Path | None = None, *, length: str = "default",
-    epochs: int | None = None, shard: tuple[int, int] | None = None,
+    epochs: int | None = None, shard: tuple[int, int] | None = None, seeds: bool = False,
 ) -> Path:
     """Where a figure's results go: ``figures/paper/fig1_fashion.json`` (quick: ``fig1_quick.json``); at
     another length ``fig2_fashion_paper-length.json`` or ``fig2_fashion_50-epochs.json``; the K-th of N
-    shards ``fig2_fashion.shard-K-of-N.json`` (``python -m adam_edu.paper merge`` joins them)."""
+    shards ``fig2_fashion.shard-K-of-N.json`` (``python -m adam_edu.paper merge`` joins them); with
+    ``seeds=True`` the best settings' re-runs on other seeds, ``fig2_fashion_seeds.json`` (``seed_figure_problems``)."""
     name = f"{figure}_quick" if mode == "quick" else f"{figure}_{dataset}"
     if epochs is not None:
         name += f"_{epochs}-epochs"
     elif length != "default":
         name += f"_{length}-length"
+    if seeds:
+        name += "_seeds"
     if shard is not None:
         name += f".shard-{shard[0]}-of-{shard[1]}"
     return Path(out or PAPER_FIGURES) / f"{name}.json"
@@ -169,3 +174,20 @@ def figure_problems(figure: str, mode: str, dataset: str, length: str = "default
     if data_dir is not None:
         DATA_DIR = data_dir
     return importlib.import_module(f"adam_edu.paper.{figure}").problems(mode, dataset, length=length, epochs=epochs)
+
+
+def extra_seeds(seeds: int) -> list[int]:
+    """The seeds that ``seeds`` runs per best setting add to the grid's own seed 0: 1, 2, …, seeds − 1."""
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be a whole number ≥ 1 (runs per best setting, the grid's own included), got {seeds!r}")
+    return list(range(1, seeds))
+
+
+def seed_figure_problems(figure: str, mode: str, dataset: str, length: str = "default", epochs: int | None = None,
+                         data_dir: Path | None = None, seeds: int = 3, base: Path | None = None) -> list:
+    """The best settings of a figure's stored grid (the results file ``base``) re-run on ``extra_seeds(seeds)``:
+    ``training.seed_problems``, rebuilt the same way in each worker process of the command line's ``--seeds``."""
+    from adam_edu.paper import training
+
+    problems = figure_problems(figure, mode, dataset, length, epochs, data_dir)
+    return training.seed_problems(problems, training.load_results(base), extra_seeds(seeds))

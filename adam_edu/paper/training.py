@@ -13,6 +13,9 @@ and the results are reported using the best hyper-parameter setting." Here that 
   mean of the minibatch losses the optimizer saw during that epoch (with dropout noise, as the paper's
   "training cost"), and optionally the full-data objective at the end of every epoch;
 * ``best`` picks each optimizer's best setting by the stated rule ``SELECTION_RULE``;
+* ``seed_problems`` re-runs those best settings on other seeds (another initialisation, minibatch
+  order and noise), to measure the seed-to-seed spread the claims are judged against; ``with_seeds``
+  puts those runs beside the grid's in ``Results.seed_runs``;
 * ``ResultStore`` keeps finished runs in one JSON file, rewritten atomically after every run, so that
   an interrupted grid search resumes where it stopped (finished runs are never recomputed);
 * ``run_grid`` trains a grid's runs one after the other, or in ``jobs`` worker processes on one machine,
@@ -28,6 +31,7 @@ in any process: the stored results are the same, run for run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import json
 import math
@@ -60,6 +64,9 @@ __all__ = [
     "final_cost",
     "best",
     "on_grid_edge",
+    "seed_panel",
+    "seed_problems",
+    "with_seeds",
     "ResultStore",
     "StoredResultsDiffer",
     "Progress",
@@ -76,6 +83,7 @@ __all__ = [
     "run_experiment",
     "load_results",
     "significant",
+    "spread",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -417,6 +425,54 @@ def on_grid_edge(winner: Run, runs: Iterable[Run], name: str = "lr") -> bool:
         and name in run.setting.params
     })
     return len(values) > 1 and winner.setting.params.get(name) in (values[0], values[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed-to-seed spread: the best settings re-run on other seeds
+
+
+def seed_panel(panel: str, seed: int) -> str:
+    """The name of a panel's re-runs on another seed: ``seed_panel("a", 1) == "a seed=1"``."""
+    return f"{panel} seed={seed}"
+
+
+def seed_problems(
+    problems: Sequence[tuple[Problem, Sequence[Setting]]], base: "Results", seeds: Iterable[int]
+) -> list[tuple[Problem, list[Setting]]]:
+    """Each panel's best settings (``SELECTION_RULE`` on ``base``, the grid's runs) on each of ``seeds``.
+
+    A problem on seed s is ``dataclasses.replace(problem, seed=s)``, named ``seed_panel(name, s)``: another
+    initialisation, minibatch order and dropout (or VAE) noise, the same data, epochs and twin check. Its
+    grid is the best setting of each optimizer (and variant) of ``base``. The result is a list of problems
+    and grids like a figure's own, so ``run_experiment`` stores, resumes, parallelises and shards it the same
+    way, and the stored protocol says which seed each panel was trained with. A convex problem's f* does not
+    depend on the seed (the data are the same): it is not solved again.
+    """
+    seeds = [int(seed) for seed in seeds]
+    out = []
+    for problem, _ in problems:
+        if problem.name not in base.runs:
+            raise ValueError(f"the results of {base.figure} have no panel {problem.name!r} to take the best settings from")
+        if problem.seed in seeds:
+            raise ValueError(f"seeds must differ from the grid's own seed {problem.seed}, got {seeds}")
+        chosen = [run.setting for run in best(base.runs[problem.name]).values()]
+        for seed in seeds:
+            out.append((dataclasses.replace(problem, name=seed_panel(problem.name, seed), seed=seed, optimum=None), chosen))
+    return out
+
+
+def with_seeds(base: "Results", seeded: "Results") -> "Results":
+    """``base`` (a figure's grid) with the runs of ``seeded`` (``seed_problems`` of it) in ``seed_runs``:
+    ``seed_runs[panel][seed]`` lists the runs of that panel's best settings on that seed."""
+    if seeded.figure != base.figure:
+        raise ValueError(f"seeded must be runs of {base.figure}, got runs of {seeded.figure}")
+    seed_runs: dict[str, dict[int, list[Run]]] = {}
+    for name, spec in seeded.problems.items():
+        panel = name.rsplit(" seed=", 1)[0]
+        if panel not in base.problems or name != seed_panel(panel, spec["seed"]):
+            raise ValueError(f"seeded has a panel {name!r} that is no seed re-run of a panel of {base.figure}")
+        seed_runs.setdefault(panel, {})[spec["seed"]] = seeded.runs[name]
+    return dataclasses.replace(base, seed_runs=seed_runs, seed_problems=seeded.problems)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -862,26 +918,55 @@ class Results:
     runs: dict[str, list[Run]]
     extras: dict[str, dict]
     seconds: float
+    seed_runs: dict[str, dict[int, list[Run]]] = field(default_factory=dict)  # see ``with_seeds``
+    seed_problems: dict[str, dict] = field(default_factory=dict)  # the protocol of each seed's panel
+
+    def seeds(self, panel: str) -> list[int]:
+        """The seeds a panel's best settings were trained on: the grid's own, then the re-runs' (``with_seeds``)."""
+        return [self.problems[panel]["seed"], *sorted(self.seed_runs.get(panel, {}))]
+
+    def best_on_seeds(self, panel: str) -> dict[int, dict[tuple[str, str], Run]]:
+        """Per seed, each (optimizer, variant)'s run of its best setting (chosen on the grid's seed): the grid's
+        own best runs, then the re-runs of the same settings on each other seed (a re-run not finished is absent)."""
+        chosen = self.best(panel)
+        out = {self.problems[panel]["seed"]: chosen}
+        for seed, runs in sorted(self.seed_runs.get(panel, {}).items()):
+            by_setting = {run.setting: run for run in runs}
+            out[seed] = {key: by_setting[run.setting] for key, run in chosen.items() if run.setting in by_setting}
+        return out
 
     def best(self, panel: str) -> dict[tuple[str, str], Run]:
         """Each (optimizer, variant)'s best run of a panel (``SELECTION_RULE``)."""
         return best(self.runs[panel])
 
     def summary(self, digits: int = 3) -> str:
-        """Each optimizer's best setting per panel, its final and mean cost, rounded (for printing)."""
+        """Each optimizer's best setting per panel, its final and mean cost, rounded (for printing).
+
+        The *final cost* is the training cost of the last epoch; the *mean cost* the mean of the training costs
+        of all epochs (the area under the learning curve over the epochs: low if the cost fell early). With
+        re-runs on other seeds (``seed_runs``), each is the mean over the seeds, then the range (min–max) over
+        them; a re-run whose cost depends on the CPU (``Run.unstable``) is left out and named.
+        """
         lines = []
         for panel, runs in self.runs.items():
             spec = self.problems[panel]
-            lines.append(f"{panel}: {spec['description']}, {spec['epochs']} epochs")
+            on_seeds = self.best_on_seeds(panel)
+            seeds_text = f", {len(on_seeds)} seeds: mean (min–max) over the seeds" if len(on_seeds) > 1 else ""
+            lines.append(f"{panel}: {spec['description']}, {spec['epochs']} epochs{seeds_text}")
             for (name, variant), run in best(runs).items():
                 tried = sum(1 for r in runs if (r.setting.optimizer, r.setting.variant) == (name, variant))
                 hyper = ", ".join(f"{k}={v:g}" for k, v in run.setting.params.items())
                 edge = "  (on the grid's edge)" if on_grid_edge(run, runs) else ""
                 edge += "  (unstable: the cost depends on the CPU)" if run.unstable else ""
+                again = [chosen[name, variant] for chosen in list(on_seeds.values())[1:] if (name, variant) in chosen]
+                unstable = [seed for seed, chosen in on_seeds.items() if (name, variant) in chosen and chosen[name, variant].unstable]
+                edge += f"  (unstable on seed {', '.join(map(str, unstable))}: left out)" if unstable and again else ""
+                used = [run] + [r for r in again if not r.unstable]
                 what = f"{name}{' + ' + variant if variant else ''}"
                 lines.append(
-                    f"  {what:<28} best of {tried:>2}: {hyper:<32} final cost {final_cost(run.curve):.{digits}g}"
-                    f", mean cost {float(np.mean(run.curve['cost'])):.{digits}g}{edge}"
+                    f"  {what:<28} best of {tried:>2}: {hyper:<32} "
+                    f"final cost {spread([final_cost(r.curve) for r in used], digits)}"
+                    f", mean cost {spread([float(np.mean(r.curve['cost'])) for r in used], digits)}{edge}"
                 )
         return "\n".join(lines)
 
@@ -911,9 +996,29 @@ class Results:
             for (name, variant), cells in rows.items()
         )
 
+    def seeds_of_grid(self) -> Optional[list[int]]:
+        """The seeds of these runs if they are ``seed_problems``' re-runs (panels named by ``seed_panel``), else None."""
+        names = [name for name in self.problems if " seed=" in name]
+        return sorted({self.problems[name]["seed"] for name in names}) if names else None
+
     def complete(self) -> bool:
         """Every run of every grid finished (a stored full run may have been cut short)."""
         return all(len(self.runs.get(panel, [])) == len(p["grid"]) for panel, p in self.problems.items())
+
+
+def spread(values: Sequence[float], digits: int = 3, form: str = "g") -> str:
+    """Values measured on several seeds: their mean and, in brackets, their range (min–max), e.g.
+    "0.231 (0.227–0.235)"; one value alone. "diverged" for +inf (the mean is of the others); ``form="#g"``
+    keeps trailing zeros."""
+    values = [float(v) for v in values]
+    finite = [v for v in values if math.isfinite(v)]
+
+    def show(value: float) -> str:
+        return "diverged" if not math.isfinite(value) else f"{value:{form[:-1]}.{digits}{form[-1]}}"
+
+    if len(values) == 1 or not finite:
+        return show(values[0] if len(values) == 1 else math.inf)
+    return f"{show(float(np.mean(finite)))} ({show(min(values))}–{show(max(values))})"
 
 
 def protocol(mode: str, dataset: str, problems: Sequence[tuple[Problem, Sequence[Setting]]]) -> dict:
