@@ -1,14 +1,18 @@
 """The slider experiments in a real browser, used the way a person uses them.
 
-For every notebook with a slider experiment (a code cell tagged ``nbval-ignore-output`` that calls
-``.widget()``), headless Chromium:
+For every notebook with a slider experiment (browser_helpers.SLIDER_NOTEBOOKS; a test checks that it
+names every notebook with a code cell tagged ``nbval-ignore-output`` that calls ``.widget()``), headless
+Chromium:
 
 - in JupyterLab: opens the notebook, runs all cells from the Run menu, moves the first slider of each
   experiment with the keyboard (click the handle, press the arrow keys), and checks that the picture
   changed (its pixels differ), that no error or traceback appeared and that the kernel is idle;
 - in Voilà (``voila notebooks/NAME.ipynb``, the notebook as a standalone app): the same with a mouse drag.
 
-In both, the browser console must stay free of errors (browser_helpers.new_page names the one exception).
+In both, the browser console must stay free of errors (browser_helpers.new_page names the one exception),
+and the layout must fit: in a 1200-px window (in JupyterLab with the file browser open) and in a 900-px
+one, every experiment's picture lies within the notebook column, undistorted (it scales down, or wraps
+under the sliders).
 
 The servers run on 127.0.0.1 with a free port (JupyterLab with a random token) over a temporary COPY of
 notebooks/, adam_edu/ and figures/ (the kernel imports the copy through PYTHONPATH), so running the
@@ -31,38 +35,30 @@ import contextlib
 import io
 import json
 import os
-import re
-import secrets
-import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import pytest
 from browser_helpers import (
-    PAGE_LOAD, SERVER_STOP, assert_no_console_errors, free_port, launch_chromium, new_page, stop, tail,
-    wait_until_serving,
+    PAGE_LOAD, PICTURE, RUN_ALL, SLIDER_NOTEBOOKS, assert_no_console_errors, experiments, free_port,
+    jupyterlab_server, kernel_idle, launch_chromium, make_workspace, new_page, open_and_run_all, shut_down_kernels,
+    start, stop, tail, voila_command, wait_until_serving,
 )
 from PIL import Image, ImageChops
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = Path(os.environ.get("ADAM_EDU_BROWSER_NOTEBOOKS") or REPO / "notebooks").resolve()
 SAVE_SCREENSHOTS = os.environ.get("ADAM_EDU_SCREENSHOTS") == "1"
-BIN = Path(sys.executable).parent  # jupyter-lab and voila of this environment
 
-# Bounded waits, in seconds (more in browser_helpers). Generous: CI has 2 cores, and the four Voilà apps run
-# their notebooks at once while JupyterLab is tested; at 240 s notebook 03's app once timed out in CI there
-# (and ran in 53 s alone).
-RUN_ALL = 420
-PICTURE_CHANGE = 30
+PICTURE_CHANGE = 30  # seconds
 
-SLIDER_HANDLE = ".widget-slider .noUi-handle"
-PICTURE = ".widget-image"  # SliderExperiment shows its figure in an ipywidgets.Image: an <img>
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+# Window widths at which every slider experiment must show its whole picture: a 1200-px window with
+# JupyterLab's file browser open (the notebook column is then about 850 px), and a 900-px window.
+NARROW_WINDOWS = (1200, 900)
 
 
 # --- which notebooks ------------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def is_slider_cell(cell: dict) -> bool:
 
 
 def slider_notebooks(folder: Path) -> list[Path]:
-    """The notebooks of ``folder`` that display a slider experiment."""
+    """The notebooks of ``folder`` that display a slider experiment (found by their cells)."""
     found = []
     for path in sorted(folder.glob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -84,8 +80,20 @@ def slider_notebooks(folder: Path) -> list[Path]:
     return found
 
 
+def test_slider_notebooks_lists_every_slider_notebook() -> None:
+    """browser_helpers.SLIDER_NOTEBOOKS, which the tests and the browser benchmark run, names them all."""
+    assert SLIDER_NOTEBOOKS == [path.name for path in slider_notebooks(REPO / "notebooks")]
+
+
+def tested_notebooks() -> list[Path]:
+    """SLIDER_NOTEBOOKS (or, with ADAM_EDU_BROWSER_NOTEBOOKS=DIR, the slider notebooks found in DIR)."""
+    if NOTEBOOKS == (REPO / "notebooks").resolve():
+        return [NOTEBOOKS / name for name in SLIDER_NOTEBOOKS]
+    return slider_notebooks(NOTEBOOKS)
+
+
 def notebook_params() -> list:
-    found = slider_notebooks(NOTEBOOKS)
+    found = tested_notebooks()
     if not found:
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"no slider notebook in {NOTEBOOKS} yet"))]
     return [pytest.param(path, id=path.stem) for path in found]
@@ -118,99 +126,29 @@ def keep_screenshot(page, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     """A copy of what the notebooks use, with its own Jupyter, IPython and settings folders."""
-    root = tmp_path_factory.mktemp("browser")
-    work = root / "work"
-    shutil.copytree(NOTEBOOKS, work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(REPO / "adam_edu", work / "adam_edu", ignore=shutil.ignore_patterns("__pycache__"))
-    if (REPO / "figures").is_dir():
-        shutil.copytree(REPO / "figures", work / "figures")
-    settings = root / "jupyter_config" / "lab" / "user-settings" / "@jupyterlab"
-    # No news or update check: no toast over the page, no reaching for the network. (Do not set the
-    # notebook's windowingMode to "none": with it, Run All Cells in JupyterLab 4.6.6 clears the cells and
-    # runs none.)
-    path = settings / "apputils-extension" / "notification.jupyterlab-settings"
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    return root
-
-
-def server_env(workspace: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_CONFIG_DIR=str(workspace / "jupyter_config"),
-        JUPYTER_DATA_DIR=str(workspace / "jupyter_data"),
-        JUPYTER_RUNTIME_DIR=str(workspace / "jupyter_runtime"),
-        IPYTHONDIR=str(workspace / "ipython"),
-        # the kernel imports the copy of adam_edu, so figures it saves land in the copy's figures/
-        PYTHONPATH=os.pathsep.join(filter(None, [str(workspace / "work"), env.get("PYTHONPATH")])),
-        MPLCONFIGDIR=str(workspace / "matplotlib"),
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-    )
-    return env
-
-
-def start(command: list[str], workspace: Path, name: str) -> tuple[subprocess.Popen, Path]:
-    """Start a server in a process group of its own, its output in workspace/NAME.log."""
-    log = workspace / f"{name}.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=workspace / "work", env=server_env(workspace), stdout=out,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    return process, log
-
-
-@contextlib.contextmanager
-def serve(command: list[str], workspace: Path, name: str, ready_url: str, headers: dict | None = None):
-    process, log = start(command, workspace, name)
-    try:
-        wait_until_serving(process, ready_url, log, headers)
-        yield log
-    finally:
-        stop(process)
-
-
-def shut_down_kernels(server: dict) -> None:
-    """Stop every kernel of the server (each notebook's test leaves one running otherwise)."""
-    headers = {"Authorization": f"token {server['token']}"}
-    with urllib.request.urlopen(urllib.request.Request(f"{server['url']}/api/kernels", headers=headers),
-                                timeout=10) as response:
-        kernels = json.load(response)
-    for kernel in kernels:
-        request = urllib.request.Request(f"{server['url']}/api/kernels/{kernel['id']}", method="DELETE",
-                                         headers=headers)
-        urllib.request.urlopen(request, timeout=SERVER_STOP).close()
+    return make_workspace(tmp_path_factory.mktemp("browser"), NOTEBOOKS)
 
 
 @pytest.fixture(scope="module")
-def jupyterlab(workspace, browser) -> Iterator[dict]:
-    """JupyterLab on 127.0.0.1, a free port and a random token, serving the workspace copy."""
-    port, token = free_port(), secrets.token_hex(24)
-    command = [
-        str(BIN / "jupyter-lab"), "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={workspace / 'work'}", "--ServerApp.terminals_enabled=False", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with serve(command, workspace, "jupyterlab", f"{url}/api/status",
-               headers={"Authorization": f"token {token}"}) as log:
-        yield {"url": url, "token": token, "log": log}
+def jupyterlab(workspace, browser, voila_apps) -> Iterator[dict]:
+    """JupyterLab over the workspace; asks for the Voilà apps so that they start first (see there)."""
+    with jupyterlab_server(workspace) as server:
+        yield server
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def voila_apps(workspace, browser) -> Iterator[dict[str, dict]]:
     """Every slider notebook as a Voilà app (``voila NAME.ipynb``), each opened in a page of its own.
 
-    Autouse, so set up before the first test: Voilà executes the notebooks while JupyterLab is tested, on
-    the other core, which saves about a minute. A failure to start is kept for the notebook's own test.
+    Set up before JupyterLab (its fixture asks for this one): Voilà executes the notebooks while JupyterLab
+    is tested, on the other core, which saves about a minute. A failure to start is kept for the notebook's
+    own test.
     """
     apps: dict[str, dict] = {}
     with contextlib.ExitStack() as stack:
-        for notebook in slider_notebooks(NOTEBOOKS):  # start them all, then wait for each
+        for notebook in tested_notebooks():  # start them all, then wait for each
             port = free_port()
-            command = [
-                str(BIN / "voila"), str(workspace / "work" / "notebooks" / notebook.name), "--no-browser",
-                f"--port={port}", "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=True",
-            ]
+            command = voila_command(workspace / "work" / "notebooks" / notebook.name, port)
             process, log = start(command, workspace, f"voila_{notebook.stem}")
             stack.callback(stop, process)
             apps[notebook.name] = {"process": process, "log": log, "port": port}
@@ -288,16 +226,6 @@ def drag(page, handle) -> None:
     page.mouse.up()
 
 
-def experiments(scope):
-    """One locator per displayed slider experiment: the outermost widget box holding sliders and a picture."""
-    boxes = scope.locator(".widget-vbox").filter(has=scope.page.locator(PICTURE)).filter(
-        has=scope.page.locator(SLIDER_HANDLE))
-    outermost = [boxes.nth(i) for i in range(boxes.count())]
-    # A VBox nested in another matches too; keep the outermost ones (each experiment's widget()).
-    return [box for box in outermost if box.evaluate(
-        "(el, sel) => !el.parentElement.closest(sel)", ".widget-vbox:has(.widget-image):has(.noUi-handle)")]
-
-
 def move_first_slider_of_each(page, scope, move, check=lambda: None) -> list[tuple[str, int]]:
     """Move the first slider of every experiment in ``scope``; return (slider label, pixels changed)."""
     found = experiments(scope)
@@ -323,19 +251,6 @@ def assert_no_errors(scope) -> None:
     assert_no_console_errors(scope.page)
 
 
-def wait_for_picture_or_accept_dialogs(page, picture) -> None:
-    """Wait for a picture; should JupyterLab ask something (which kernel?), take its default answer."""
-    deadline = time.monotonic() + RUN_ALL
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    while time.monotonic() < deadline:
-        if picture.is_visible():
-            return
-        if accept.count() and accept.first.is_visible():
-            accept.first.click()
-        time.sleep(0.25)
-    raise AssertionError(f"no slider experiment appeared within {RUN_ALL} s of Run All Cells")
-
-
 def logged_messages(page) -> str:
     """JupyterLab's log console, where ipywidgets puts the output and errors of widget callbacks."""
     status = page.locator(".jp-LogConsoleStatusItem")
@@ -345,6 +260,56 @@ def logged_messages(page) -> str:
     console = page.locator(".jp-LogConsolePanel").first
     console.wait_for(timeout=PAGE_LOAD * 1000)
     return "log console:\n" + console.inner_text()
+
+
+def open_file_browser(page) -> None:
+    """Open JupyterLab's file browser in the left side bar, if it is not open."""
+    browser = page.locator("#filebrowser")
+    if not browser.is_visible():
+        page.locator('.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="filebrowser"]').click()
+    browser.wait_for(state="visible", timeout=PICTURE_CHANGE * 1000)
+
+
+# Where a picture is on the page, and the column it must fit in: the notebook (JupyterLab, and Voilà's
+# "lab" template) or else the window, whichever is narrower.
+PICTURE_AND_COLUMN = """img => {
+    const column = img.closest('.jp-Notebook');
+    const page = document.documentElement.clientWidth;
+    const box = img.getBoundingClientRect();
+    const columnBox = column ? column.getBoundingClientRect() : {left: 0, right: page};
+    return {left: box.left, right: box.right, width: box.width, height: box.height,
+            naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight,
+            columnLeft: Math.max(columnBox.left, 0), columnRight: Math.min(columnBox.right, page)};
+}"""
+
+
+def picture_fits(box: dict) -> bool:
+    """The whole picture inside its column (to half a pixel), scaled without distortion."""
+    inside = box["left"] >= box["columnLeft"] - 0.5 and box["right"] <= box["columnRight"] + 0.5
+    undistorted = box["width"] > 0 and abs(box["height"] / box["width"]
+                                           - box["naturalHeight"] / box["naturalWidth"]) < 0.02
+    return inside and undistorted
+
+
+def assert_pictures_fit(scope) -> None:
+    """Every experiment's picture lies within the notebook column, at the window's present size.
+
+    Polls briefly: the page lays itself out again after the window is resized.
+    """
+    pictures = [experiment.locator(PICTURE).first for experiment in experiments(scope)]
+    assert pictures, "no slider experiment on the page"
+    deadline = time.monotonic() + 5
+    while True:
+        boxes = [picture.evaluate(PICTURE_AND_COLUMN) for picture in pictures]
+        if all(picture_fits(box) for box in boxes) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    width = scope.page.viewport_size["width"]
+    for box in boxes:
+        assert picture_fits(box), (
+            f"at a {width}-px window the picture spans x = {box['left']:.0f}..{box['right']:.0f} px "
+            f"({box['width']:.0f} × {box['height']:.0f} shown, {box['naturalWidth']} × {box['naturalHeight']} "
+            f"drawn), outside its column x = {box['columnLeft']:.0f}..{box['columnRight']:.0f} px, or distorted")
 
 
 def assert_nothing_logged(page) -> None:
@@ -381,37 +346,20 @@ def test_slider_moves_figure_in_jupyterlab(notebook: Path, jupyterlab: dict, pag
 
 
 def run_and_move_sliders_in_jupyterlab(notebook: Path, jupyterlab: dict, page) -> None:
-    # A workspace of its own, reset: only this notebook open (the server remembers workspaces).
-    page.goto(f"{jupyterlab['url']}/lab/workspaces/{notebook.stem}/tree/notebooks/{notebook.name}"
-              f"?reset&token={jupyterlab['token']}")
-    panel = page.locator(".jp-NotebookPanel").filter(visible=True)
-    idle = panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    idle.wait_for(timeout=PAGE_LOAD * 1000)
-    # The indicator says idle before the kernel is there; Run All then would ask which kernel to start.
-    kernel_idle = page.locator(".jp-StatusBar-Widget").get_by_text(re.compile(r"\(ipykernel\) \| Idle$"))
-    kernel_idle.wait_for(timeout=PAGE_LOAD * 1000)
-
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    # The stored notebook has no widget state, so a picture appears only once its cell ran again.
-    wait_for_picture_or_accept_dialogs(page, panel.locator(f".jp-OutputArea-output {PICTURE}").first)
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
-        }""",
-        timeout=RUN_ALL * 1000,
-    )
-    idle.wait_for(timeout=RUN_ALL * 1000)
+    panel = open_and_run_all(page, jupyterlab, notebook.name)
     assert_no_errors(panel)
     assert_nothing_logged(page)
 
     # An exception in a widget callback is shown in the log console, not in the cell's output.
     moved = move_first_slider_of_each(page, panel, press_arrows, check=lambda: assert_nothing_logged(page))
     assert all(changed for _, changed in moved), moved
-    kernel_idle.wait_for(timeout=PICTURE_CHANGE * 1000)
+    kernel_idle(page).wait_for(timeout=PICTURE_CHANGE * 1000)
     assert_no_errors(panel)
     assert_nothing_logged(page)
+    for width in NARROW_WINDOWS:
+        page.set_viewport_size({"width": width, "height": 1000})
+        open_file_browser(page)
+        assert_pictures_fit(panel)
 
 
 @pytest.mark.parametrize("notebook", notebook_params())
@@ -433,6 +381,9 @@ def test_slider_moves_figure_in_voila(notebook: Path, voila_apps: dict, tmp_path
         assert all(changed for _, changed in moved), moved
         assert_no_errors(body)
         save_screenshot(experiments(body)[0], notebook.stem, tmp_path)
+        for width in NARROW_WINDOWS:
+            page.set_viewport_size({"width": width, "height": 1000})
+            assert_pictures_fit(body)
     except Exception as error:
         raise AssertionError(f"{error}\nVoilà's log:\n{tail(app['log'])}") from None
     finally:

@@ -1,0 +1,253 @@
+"""Slider latency as a person feels it: a key press on a slider → the new picture painted, in Chromium.
+
+    python benchmarks/bench_browser.py [--moves 20] [--only lab|voila] [--notebooks 04_update_rule.ipynb ...]
+                                       [--source DIR]
+
+For every slider notebook (browser_helpers.SLIDER_NOTEBOOKS), in JupyterLab and as a Voilà app, headless
+Chromium (Debian's, through Playwright, as in tests/test_browser.py) runs the notebook, focuses the first
+slider of its experiment and presses an arrow key ``--moves`` times (towards the farther end of the slider,
+so that every press is a new value), waiting for each new picture before the next press, after two
+presses not counted (warm-up). The FLOOR is measured in the same run and the same way: a notebook with one
+slider whose observer sets a label's text, the least a widget round trip costs here.
+
+How each column is measured:
+
+    median, p90   keydown (a capturing listener on the page, performance.now()) → the new picture painted:
+                  after the <img>'s ``src`` changed (a MutationObserver), ``img.decode()`` resolved, and the
+                  next animation frame ran (a requestAnimationFrame callback, then a zero-delay task, which
+                  runs after that frame's paint). For the floor: the label's text changed, then the same frame.
+    × floor       median / the floor's median (same server kind, same run).
+    arrive        keydown → the new ``src`` set by ipywidgets: the slider's message to the kernel, the
+                  kernel's work, the image's message back, ipywidgets' JavaScript.
+    compute, draw, encode   in the kernel, from SliderExperiment.last_refresh, logged per refresh with
+                  ADAM_EDU_SLIDER_TIMINGS (adam_edu/widgets/base.py): ``update(**values)``; restoring the
+                  background and drawing the moving artists; the PNG. Medians over the measured moves.
+    PNG kB        the picture's size; ws kB: everything the page received on its websockets per move
+                  (Playwright's framereceived events), the picture and all other messages (status, echoes).
+    decode        ``src`` set → ``img.decode()`` resolved (the blob URL loaded and the PNG decoded).
+    paint         decoded → after the next frame was painted (includes waiting for that frame: ≤ 16.7 ms).
+
+The servers run over a temporary copy of notebooks/, adam_edu/ and figures/ (``--source DIR`` takes
+adam_edu/ and figures/ and the notebooks from another checkout, e.g. ``git archive`` of an older commit,
+to measure "before"). Nothing in the repository is written. Times depend on the machine and its load:
+the load average is printed with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+import browser_helpers as helpers  # noqa: E402
+
+WARM_UP = 2
+SETTLE = 0.15  # seconds between a painted picture and the next press: the kernel's idle message comes after
+FLOOR_NOTEBOOK = "bench_floor.ipynb"
+FLOOR = ".bench-floor"
+FLOOR_CELL = '''\
+import ipywidgets as widgets
+
+slider = widgets.IntSlider(value=0, min=0, max=1000, description="floor")
+label = widgets.Label("0")
+label.add_class("bench-floor")
+slider.observe(lambda change: setattr(label, "value", str(change["new"])), names="value")
+widgets.VBox([slider, label])'''
+
+# Installed in the page on the element that changes (the <img>, or the floor's label); results in
+# window.benchmark.results, one per key press that changed it.
+WATCH = """target => {
+    const benchmark = window.benchmark = {pressed: null, results: []};
+    document.addEventListener('keydown', () => { benchmark.pressed = performance.now(); }, true);
+    const painted = (pressed, arrived, decoded) => requestAnimationFrame(() => setTimeout(() => {
+        benchmark.results.push({pressed, arrived, decoded, painted: performance.now()});
+    }, 0));
+    new MutationObserver(() => {
+        const pressed = benchmark.pressed;
+        if (pressed === null) return;  // not the answer to a key press (or its second change)
+        benchmark.pressed = null;
+        const arrived = performance.now();
+        if (target.tagName !== 'IMG') return painted(pressed, arrived, arrived);
+        const decoded = () => painted(pressed, arrived, performance.now());
+        target.decode().then(decoded, decoded);
+    }).observe(target, {attributes: true, attributeFilter: ['src'], childList: true, characterData: true,
+                        subtree: true});
+}"""
+
+
+def write_floor_notebook(folder: Path) -> None:
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(notebook, folder / FLOOR_NOTEBOOK)
+
+
+class WebsocketBytes:
+    """Counts what a page receives on its websockets."""
+
+    def __init__(self, page):
+        self.total = 0
+        page.on("websocket", lambda socket: socket.on("framereceived", self.add))
+
+    def add(self, payload) -> None:
+        self.total += len(payload)
+
+
+def first_slider(scope, target_selector: str):
+    """The handle of the first slider beside ``target_selector``, and the element that changes."""
+    if target_selector == FLOOR:
+        return scope.locator(helpers.SLIDER_HANDLE).first, scope.locator(FLOOR).first
+    experiment = helpers.experiments(scope)[0]
+    return experiment.locator(helpers.SLIDER_HANDLE).first, experiment.locator(helpers.PICTURE).first
+
+
+def press_and_measure(page, scope, target_selector: str, moves: int, received: WebsocketBytes) -> dict:
+    """Press an arrow key on the first slider ``WARM_UP + moves`` times; the page's timings of the last ``moves``."""
+    handle, target = first_slider(scope, target_selector)
+    handle.scroll_into_view_if_needed()
+    now, low, high = (float(handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemin",
+                                                                       "aria-valuemax"))
+    key = "ArrowRight" if high - now >= now - low else "ArrowLeft"
+    target.evaluate(WATCH)
+    handle.click()
+    received_before = 0
+    for press in range(WARM_UP + moves):
+        if press == WARM_UP:
+            received_before = received.total
+        count = page.evaluate("window.benchmark.results.length")
+        page.keyboard.press(key)
+        page.wait_for_function(f"window.benchmark.results.length > {count}", timeout=helpers.PAGE_LOAD * 1000)
+        time.sleep(SETTLE)
+    results = page.evaluate("window.benchmark.results")[WARM_UP:]
+    return {"page": results, "ws_bytes": (received.total - received_before) / moves}
+
+
+def kernel_records(log: Path, skip: int) -> list[dict]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines()[skip:]]
+
+
+def line_count(log: Path) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def summary(kind: str, notebook: str, measured: dict, kernel: list[dict], moves: int) -> dict:
+    page = measured["page"]
+    total = [r["painted"] - r["pressed"] for r in page]
+    row = {
+        "server": kind, "notebook": notebook, "moves": len(total),
+        "median": statistics.median(total), "p90": statistics.quantiles(total, n=10)[-1],
+        "arrive": statistics.median(r["arrived"] - r["pressed"] for r in page),
+        "decode": statistics.median(r["decoded"] - r["arrived"] for r in page),
+        "paint": statistics.median(r["painted"] - r["decoded"] for r in page),
+        "ws_kB": measured["ws_bytes"] / 1e3,
+    }
+    kernel = kernel[-moves:]  # the warm-up presses' refreshes come first
+    if kernel:
+        for name in ("update", "draw", "encode"):
+            row[name] = statistics.median(r[name] for r in kernel) * 1e3
+        row["png_kB"] = statistics.median(r["png_bytes"] for r in kernel) / 1e3
+    return row
+
+
+def measure_jupyterlab(workspace: Path, browser, notebooks: list[str], moves: int) -> list[dict]:
+    log = workspace / "timings_lab.jsonl"
+    rows = []
+    env = helpers.server_env(workspace, **{"ADAM_EDU_SLIDER_TIMINGS": str(log)})
+    with helpers.jupyterlab_server(workspace, env) as server:
+        for notebook in [FLOOR_NOTEBOOK, *notebooks]:
+            target = FLOOR if notebook == FLOOR_NOTEBOOK else helpers.PICTURE
+            with helpers.new_page(browser) as page:
+                received = WebsocketBytes(page)
+                panel = helpers.open_and_run_all(page, server, notebook, wait_for=target)
+                skip = line_count(log)
+                measured = press_and_measure(page, panel, target, moves, received)
+                rows.append(summary("JupyterLab", notebook, measured, kernel_records(log, skip), moves))
+                print_row(rows[-1], rows[0])
+            helpers.shut_down_kernels(server)
+    return rows
+
+
+def measure_voila(workspace: Path, browser, notebooks: list[str], moves: int) -> list[dict]:
+    rows = []
+    for notebook in [FLOOR_NOTEBOOK, *notebooks]:
+        target = FLOOR if notebook == FLOOR_NOTEBOOK else helpers.PICTURE
+        log = workspace / f"timings_voila_{Path(notebook).stem}.jsonl"
+        port = helpers.free_port()
+        env = helpers.server_env(workspace, **{"ADAM_EDU_SLIDER_TIMINGS": str(log)})
+        command = helpers.voila_command(workspace / "work" / "notebooks" / notebook, port)
+        with helpers.serve(command, workspace, f"voila_{Path(notebook).stem}", f"tcp://127.0.0.1:{port}", env=env):
+            with helpers.new_page(browser) as page:
+                received = WebsocketBytes(page)
+                page.goto(f"http://127.0.0.1:{port}/", timeout=helpers.RUN_ALL * 1000)
+                page.locator(target).first.wait_for(timeout=helpers.RUN_ALL * 1000)
+                time.sleep(1)  # the last cells' outputs and the kernel's idle message
+                skip = line_count(log)
+                measured = press_and_measure(page, page.locator("body"), target, moves, received)
+                rows.append(summary("Voilà", notebook, measured, kernel_records(log, skip), moves))
+                print_row(rows[-1], rows[0])
+    return rows
+
+
+COLUMNS = ("server", "notebook", "moves", "median", "p90", "× floor", "arrive", "compute", "draw", "encode",
+           "PNG kB", "ws kB", "decode", "paint")
+WIDTHS = (10, 24, 5, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6)
+
+
+def print_header() -> None:
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; times in ms; "
+          f"FLOOR = {FLOOR_NOTEBOOK} (a slider whose observer sets a label)")
+    print(" ".join(f"{name:>{width}}" if i > 1 else f"{name:<{width}}" for i, (name, width) in
+                   enumerate(zip(COLUMNS, WIDTHS))))
+
+
+def print_row(row: dict, floor: dict) -> None:
+    def number(key: str, digits: int = 1) -> str:
+        return f"{row[key]:.{digits}f}" if key in row else "-"
+
+    name = "FLOOR" if row["notebook"] == FLOOR_NOTEBOOK else Path(row["notebook"]).stem
+    cells = [row["server"], name, str(row["moves"]), number("median"), number("p90"),
+             f"{row['median'] / floor['median']:.2f}", number("arrive"), number("update"), number("draw"),
+             number("encode"), number("png_kB", 0), number("ws_kB", 0), number("decode"), number("paint")]
+    print(" ".join(f"{cell:>{width}}" if i > 1 else f"{cell:<{width}}" for i, (cell, width) in
+                   enumerate(zip(cells, WIDTHS))), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--moves", type=int, default=20, help="measured key presses per notebook (≥ 15)")
+    parser.add_argument("--only", choices=("lab", "voila"), help="one kind of server only")
+    parser.add_argument("--notebooks", nargs="+", default=helpers.SLIDER_NOTEBOOKS, metavar="NAME.ipynb")
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the checkout whose notebooks/, adam_edu/ and figures/ are measured")
+    args = parser.parse_args()
+    if args.moves < 2:
+        parser.error(f"--moves must be at least 2, got {args.moves}")
+    if helpers.find_chromium() is None:
+        print("bench_browser: skipped, no Chromium (apt-get install chromium, or set ADAM_EDU_CHROMIUM)")
+        return
+    with tempfile.TemporaryDirectory(prefix="adam_edu_bench_browser_") as folder, \
+            contextlib.ExitStack() as stack:
+        workspace = helpers.make_workspace(Path(folder), args.source.resolve() / "notebooks", args.source.resolve())
+        write_floor_notebook(workspace / "work" / "notebooks")
+        browser = stack.enter_context(helpers.launch_chromium())
+        print_header()
+        if args.only in (None, "lab"):
+            measure_jupyterlab(workspace, browser, args.notebooks, args.moves)
+        if args.only in (None, "voila"):
+            measure_voila(workspace, browser, args.notebooks, args.moves)
+
+
+if __name__ == "__main__":
+    main()
