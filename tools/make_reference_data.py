@@ -26,6 +26,11 @@ together) in about 50 seconds, and refuses (with an error naming the case) to wr
 diverges or sits on a knife-edge (see "how much the last bit matters" below). Other versions of the
 libraries should give the same paths up to the last bits; the tests' tolerances say how close.
 
+Notebook 12's optimizers (Adafactor, Lion, schedule-free AdamW, Muon) have a file of their own,
+``tests/data/reference_after_adam.json``, made by ``python tools/make_reference_data.py after_adam`` (which
+leaves the two files above alone) with optax 0.2.8 as well (``/tmp/refenv/bin/pip install optax``); see
+"after Adam" below for the cases and what each library computes.
+
 What is computed
 ----------------
 Two objectives, with gradients written by hand (no autograd), the expressions of
@@ -345,7 +350,7 @@ def case(library: str, library_call: str, optimizer: str, kwargs: dict, objectiv
         "kwargs": kwargs,
         "objective": objective,
         "dtype": dtype,
-        "x0": OBJECTIVES[objective][0],
+        "x0": OBJECTIVES[objective][0] if objective in OBJECTIVES else AFTER_ADAM_OBJECTIVES[objective],
         "steps": STEPS,
         "saved_steps": SAVED_STEPS,
         "sensitivity": sensitivity,
@@ -457,5 +462,264 @@ def main() -> None:
         print(f"{name}: {len(cases)} cases, {size / 1e3:.0f} kB, largest sensitivity {worst:g} eps", file=sys.stderr)
 
 
+# --- after Adam: Adafactor, Lion, schedule-free AdamW, Muon (notebook 12) ----------------------------
+# A third file, tests/data/reference_after_adam.json, made by ``python tools/make_reference_data.py
+# after_adam`` alone (the two files above are left as they are). Read by tests/test_optimizers_after_adam.py.
+# Made with the same environment plus optax 0.2.8 (pip install optax).
+#
+# Besides the cubic and Rosenbrock (vectors: Adafactor keeps a full second moment there, Muon takes its Adam
+# step), a least-squares problem with a matrix, so that Adafactor factors and Muon orthogonalises:
+#   f(W, b) = ½·mean_i ‖x_i·W + b − y_i‖²,  R = X·W + b − Y,  grad_W = Xᵀ·R/n,  grad_b = mean_i R_i,
+# with X (8×3), Y (8×2), W_0 (3×2) and b_0 (2) drawn from default_rng(0) and rounded to multiples of 1/16,
+# so that float32 starts from the same numbers. The parameters are a dict {"W", "b"}; a saved row of the
+# trajectory is W.ravel() followed by b.
+#
+# What each library computes, read from its source (torch 2.13.0, keras 3.15.1, optax 0.2.8):
+# * Lion: keras.optimizers.Lion (decay θ ← θ − θ·λ·η before the sign step) and optax.lion (θ − η·(sign(c) + λθ)).
+# * Adafactor: keras.optimizers.Adafactor is the paper's (ε1 added to G², ρ_t = min(lr, 1/√t)): adam_edu's
+#   defaults. torch.optim.Adafactor clamps with ε1 in place of adding it: Adafactor(eps1_clamped=True), and
+#   decays θ ← θ·(1 − lr·λ) after α_t is taken: Adafactor(weight_decay=λ).
+# * Schedule-free AdamW: optax.contrib.schedule_free_adamw (warm-up, weight decay; the authors' form), and
+#   keras.optimizers.ScheduleFreeAdamW without either (Keras takes c = 1/t during warm-up and decays y
+#   before recovering x: other rules).
+# * Muon: keras.optimizers.Muon (momentum as a sum, Newton–Schulz in the variable's dtype, scale
+#   0.2·√max(A, B), ε̂-Adam for the other arrays): Muon(sum_momentum=True, adjust_lr="match_rms_adamw",
+#   adam_eps_hat=True, adam_lr=lr·adam_lr_ratio). torch.optim.Muon runs Newton–Schulz in bfloat16 (its
+#   steps differ by ~1%), so it gives no reference path at these tolerances; optax.contrib.muon scales
+#   and treats non-matrices differently again.
+
+_MATRIX_RNG = np.random.default_rng(0)
+MATRIX_DATA = {name: (np.round(_MATRIX_RNG.normal(size=shape) * 16) / 16).tolist()
+               for name, shape in (("X", (8, 3)), ("Y", (8, 2)), ("W", (3, 2)), ("b", (2,)))}
+
+
+def matrix_grad(params: dict) -> dict:
+    X = np.asarray(MATRIX_DATA["X"], dtype=params["W"].dtype)
+    Y = np.asarray(MATRIX_DATA["Y"], dtype=params["W"].dtype)
+    residual = X @ params["W"] + params["b"] - Y
+    return {"W": X.T @ residual / len(X), "b": residual.mean(axis=0)}
+
+
+def _as_tree(objective: str, x0, dtype: str) -> dict:
+    """The starting point as a dict of NumPy arrays (the vector objectives: one entry, "p")."""
+    np_dtype = DTYPES[dtype][0]
+    if objective == "matrix":
+        return {"W": np.array(x0["W"], dtype=np_dtype), "b": np.array(x0["b"], dtype=np_dtype)}
+    return {"p": np.array(x0, dtype=np_dtype)}
+
+
+def _grad_tree(objective: str, tree: dict) -> dict:
+    if objective == "matrix":
+        return matrix_grad(tree)
+    return {"p": OBJECTIVES[objective][1](tree["p"])}
+
+
+def _row(tree: dict) -> list:
+    return np.concatenate([np.asarray(a).ravel() for a in tree.values()]).tolist()
+
+
+AFTER_ADAM_OBJECTIVES = {"cubic": OBJECTIVES["cubic"][0], "rosenbrock": OBJECTIVES["rosenbrock"][0],
+                         "matrix": {"W": MATRIX_DATA["W"], "b": MATRIX_DATA["b"]}}
+
+
+def run_tree_library(step_fn, objective: str, dtype: str, x0) -> list:
+    """A library's path: ``step_fn(tree, grads) -> tree`` from x0, the rows at SAVED_STEPS."""
+    tree = _as_tree(objective, x0, dtype)
+    trajectory = [_row(tree)]
+    for step in range(1, STEPS + 1):
+        tree = step_fn(tree, _grad_tree(objective, tree))
+        if not all(np.isfinite(a).all() for a in tree.values()):
+            raise RuntimeError(f"diverged on {objective} ({dtype}) at step {step}")
+        if step in SAVED_STEPS:
+            trajectory.append(_row(tree))
+    return trajectory
+
+
+def keras_stepper(keras_class: str, kw: dict, objective: str, dtype: str, x0):
+    import keras
+
+    variables = {k: keras.Variable(a, dtype=dtype, name=f"var_{k}") for k, a in _as_tree(objective, x0, dtype).items()}
+    opt = getattr(keras.optimizers, keras_class)(**kw)
+
+    def step(tree, grads):
+        opt.apply_gradients([(keras.ops.convert_to_tensor(grads[k]), variables[k]) for k in variables])
+        return {k: np.asarray(v.value) for k, v in variables.items()}
+
+    return step
+
+
+def torch_stepper(torch_class: str, kw: dict, objective: str, dtype: str, x0):
+    tensors = {k: torch.tensor(a) for k, a in _as_tree(objective, x0, dtype).items()}
+    opt = getattr(torch.optim, torch_class)(list(tensors.values()), **kw)
+
+    def step(tree, grads):
+        for k, p in tensors.items():
+            p.grad = torch.from_numpy(np.ascontiguousarray(grads[k]))
+        opt.step()
+        return {k: p.detach().numpy().copy() for k, p in tensors.items()}
+
+    return step
+
+
+def optax_stepper(optax_name: str, kw: dict, objective: str, dtype: str, x0):
+    import jax.numpy as jnp
+    import optax
+    import optax.contrib
+
+    transform = getattr(optax.contrib if optax_name.startswith("contrib.") else optax,
+                        optax_name.removeprefix("contrib."))(**kw)
+    holder = {"state": None}
+
+    def step(tree, grads):
+        params = {k: jnp.asarray(a) for k, a in tree.items()}
+        if holder["state"] is None:
+            holder["state"] = transform.init(params)
+        updates, holder["state"] = transform.update({k: jnp.asarray(g) for k, g in grads.items()},
+                                                    holder["state"], params)
+        return {k: np.asarray(a) for k, a in optax.apply_updates(params, updates).items()}
+
+    return step
+
+
+STEPPERS = {"keras": keras_stepper, "torch": torch_stepper, "optax": optax_stepper}
+
+# (library, library class or function, its keywords but the learning rate, adam_edu optimizer, its keywords
+# but lr, {objective: learning rate}). Learning rates, β, ρ and decays exact in float32 (Keras keeps the
+# learning rate in a float32 variable), small enough that the sign and orthogonal steps (of fixed size)
+# do not reach the minimum, where they would zig-zag on a knife-edge.
+AFTER_ADAM_SETTINGS = [
+    ("keras", "Lion", {"beta_1": 0.875, "beta_2": 1 - 2**-7}, "Lion", {"beta1": 0.875, "beta2": 1 - 2**-7},
+     {"cubic": 2**-10, "rosenbrock": 2**-10, "matrix": 2**-9}),
+    ("keras", "Lion", {"beta_1": 0.75, "beta_2": 0.9375, "weight_decay": 0.5}, "Lion",
+     {"beta1": 0.75, "beta2": 0.9375, "weight_decay": 0.5}, {"cubic": 2**-10, "rosenbrock": 2**-10, "matrix": 2**-9}),
+    ("optax", "lion", {"b1": 0.9, "b2": 0.99, "weight_decay": 0.1}, "Lion",
+     {"beta1": 0.9, "beta2": 0.99, "weight_decay": 0.1}, {"cubic": 1e-3, "rosenbrock": 1e-3, "matrix": 2e-3}),
+    ("keras", "Adafactor", {"beta_2_decay": -0.8, "epsilon_1": 1e-30, "epsilon_2": 1e-3, "clip_threshold": 1.0},
+     "Adafactor", {"beta2_decay": -0.8, "eps1": 1e-30, "eps2": 1e-3, "clip_threshold": 1.0},
+     {"cubic": 2**-6, "rosenbrock": 2**-10, "matrix": 2**-7}),
+    ("keras", "Adafactor", {"beta_2_decay": -0.5, "epsilon_1": 2**-20, "epsilon_2": 2**-5, "clip_threshold": 2.0},
+     "Adafactor", {"beta2_decay": -0.5, "eps1": 2**-20, "eps2": 2**-5, "clip_threshold": 2.0},
+     {"cubic": 2**-5, "rosenbrock": 2**-12, "matrix": 2**-7}),
+    ("torch", "Adafactor", {"beta2_decay": -0.8, "eps": (1e-30, 1e-3), "d": 1.0, "weight_decay": 0.0,
+                            "foreach": False},
+     "Adafactor", {"beta2_decay": -0.8, "eps1": 1e-30, "eps2": 1e-3, "clip_threshold": 1.0, "eps1_clamped": True},
+     {"cubic": 1e-2, "rosenbrock": 1e-3, "matrix": 1e-2}),
+    ("torch", "Adafactor", {"beta2_decay": -0.6, "eps": (1e-3, 1e-2), "d": 2.0, "weight_decay": 0.5,
+                            "foreach": False},
+     "Adafactor", {"beta2_decay": -0.6, "eps1": 1e-3, "eps2": 1e-2, "clip_threshold": 2.0, "weight_decay": 0.5,
+                   "eps1_clamped": True}, {"cubic": 3e-2, "rosenbrock": 2e-4, "matrix": 1.5e-2}),
+    ("optax", "contrib.schedule_free_adamw", {"b1": 0.9, "b2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
+     "ScheduleFreeAdamW", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+     {"cubic": 0.01, "rosenbrock": 0.005, "matrix": 0.01}),
+    # No warm-up: Optax's base step counts its schedule from 0 and its averaging weight from 1, so its first
+    # step leaves z where it was (the authors' code uses γ·t/T_warmup in both); Keras takes c = 1/t.
+    ("optax", "contrib.schedule_free_adamw", {"b1": 0.8, "b2": 0.99, "eps": 1e-6, "weight_decay": 0.25},
+     "ScheduleFreeAdamW", {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.25},
+     {"cubic": 0.02, "rosenbrock": 0.01, "matrix": 0.02}),
+    ("keras", "ScheduleFreeAdamW", {"beta_1": 0.875, "beta_2": 1 - 2**-10, "epsilon": 1e-7, "warmup_steps": 0},
+     "ScheduleFreeAdamW", {"beta1": 0.875, "beta2": 1 - 2**-10, "eps": 1e-7},
+     {"cubic": 2**-7, "rosenbrock": 2**-8, "matrix": 2**-7}),
+    ("keras", "Muon", {"adam_beta_1": 0.875, "adam_beta_2": 1 - 2**-10, "epsilon": 1e-7, "weight_decay": None,
+                       "adam_weight_decay": None, "adam_lr_ratio": 0.5, "momentum": 0.9375, "ns_steps": 5,
+                       "nesterov": True, "rms_rate": 0.2},
+     "Muon", {"momentum": 0.9375, "nesterov": True, "ns_steps": 5, "eps": 1e-7, "adam_beta1": 0.875,
+              "adam_beta2": 1 - 2**-10, "adam_eps": 1e-7, "adjust_lr": "match_rms_adamw", "sum_momentum": True,
+              "adam_eps_hat": True}, {"cubic": 2**-6, "rosenbrock": 2**-8, "matrix": 2**-8}),
+    ("keras", "Muon", {"adam_beta_1": 0.75, "adam_beta_2": 1 - 2**-7, "epsilon": 2**-20, "weight_decay": 0.25,
+                       "adam_weight_decay": None, "adam_lr_ratio": 1.0, "momentum": 0.75, "ns_steps": 3,
+                       "nesterov": False, "rms_rate": 0.2},
+     "Muon", {"momentum": 0.75, "nesterov": False, "ns_steps": 3, "eps": 1e-7, "weight_decay": 0.25,
+              "adam_beta1": 0.75, "adam_beta2": 1 - 2**-7, "adam_eps": 2**-20, "adjust_lr": "match_rms_adamw",
+              "sum_momentum": True, "adam_eps_hat": True}, {"cubic": 2**-6, "rosenbrock": 2**-7, "matrix": 2**-9}),
+]
+
+
+def _library_kwargs(library: str, name: str, kw: dict, lr: float) -> dict:
+    if library == "keras":
+        return {"learning_rate": lr, **kw}
+    if library == "optax":
+        return {"learning_rate": lr, **kw}
+    return {"lr": lr, **kw}
+
+
+def _adam_edu_kwargs(library: str, name: str, library_kw: dict, kwargs: dict, lr: float) -> dict:
+    kwargs = {"lr": lr, **kwargs}
+    if name == "Muon":  # Keras's Adam rate is lr·adam_lr_ratio
+        kwargs["adam_lr"] = lr * library_kw["adam_lr_ratio"]
+    return kwargs
+
+
+def after_adam_cases() -> list:
+    import jax
+    import keras
+    import optax
+
+    versions = {"keras": f"keras {keras.__version__}", "torch": f"torch {torch.__version__.split('+')[0]}",
+                "optax": f"optax {optax.__version__} (jax {jax.__version__})"}
+    qualified = {"keras": "keras.optimizers.", "torch": "torch.optim.", "optax": "optax."}
+    cases = []
+    for library, name, library_kw, optimizer, settings, lrs in AFTER_ADAM_SETTINGS:
+        for dtype in DTYPES:
+            for objective, x0 in AFTER_ADAM_OBJECTIVES.items():
+                lr = lrs[objective]
+                full_kw = _library_kwargs(library, name, library_kw, lr)
+
+                def run(start, library=library, name=name, full_kw=full_kw, objective=objective, dtype=dtype):
+                    if library == "torch":
+                        torch.set_default_dtype(DTYPES[dtype][1])
+                    try:
+                        stepper = STEPPERS[library](name, full_kw, objective, dtype, start)
+                        return run_tree_library(stepper, objective, dtype, start)
+                    finally:
+                        torch.set_default_dtype(torch.float32)
+
+                trajectory = run(x0)
+                label = f"{library} {name} {full_kw} on {objective} ({dtype})"
+                kwargs = _adam_edu_kwargs(library, name, library_kw, settings, lr)
+                made = case(versions[library], call(qualified[library] + name, full_kw), optimizer, kwargs,
+                            objective, dtype, trajectory, checked_after_adam_sensitivity(run, x0, dtype, trajectory,
+                                                                                        label))
+                made["x0"] = x0
+                cases.append(made)
+    return cases
+
+
+def checked_after_adam_sensitivity(run, x0, dtype: str, trajectory: list, label: str) -> float:
+    """As ``checked_sensitivity``, with x0 a list or a dict of lists (the matrix problem)."""
+    np_dtype = DTYPES[dtype][0]
+
+    def nudge(value):
+        if isinstance(value, dict):
+            return {k: nudge(v) for k, v in value.items()}
+        array = np.array(value, dtype=np_dtype)
+        return np.nextafter(array, np_dtype(np.inf)).tolist()
+
+    difference = np.abs(np.array(run(nudge(x0))) - np.array(trajectory)).max()
+    value = float(difference / np.finfo(np_dtype).eps)
+    if value > MAX_SENSITIVITY:
+        raise RuntimeError(f"{label}: a one-ulp change of x0 moves the path by {value:.3g} machine epsilons "
+                           f"(> {MAX_SENSITIVITY:g}); choose other hyper-parameters for this case")
+    return round(value, 1)
+
+
+def main_after_adam() -> None:
+    import jax
+    import keras
+    import optax
+
+    cases = after_adam_cases()
+    head = header({"keras": keras.__version__, "keras_backend": keras.backend.backend(), "torch": torch.__version__,
+                   "optax": optax.__version__, "jax": jax.__version__,
+                   "jax_enable_x64": bool(jax.config.jax_enable_x64),
+                   "matrix": "f(W, b) = ½·mean_i ‖x_i·W + b − y_i‖², data below; a row is W.ravel() then b",
+                   "matrix_data": MATRIX_DATA})
+    head["made_by"] = "tools/make_reference_data.py after_adam (run it to remake this file)"
+    path = DATA / "reference_after_adam.json"
+    write(path, head, cases)
+    worst = max(c["sensitivity"] for c in cases)
+    print(f"{path.name}: {len(cases)} cases, {path.stat().st_size / 1e3:.0f} kB, largest sensitivity {worst:g} eps",
+          file=sys.stderr)
+
+
 if __name__ == "__main__":
-    main()
+    main_after_adam() if sys.argv[1:] == ["after_adam"] else main()
