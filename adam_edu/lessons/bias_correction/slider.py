@@ -9,7 +9,7 @@ the switch says which of the two Adam uses (drawn bold), the other stays as a fa
 Speed: the axes never change (the step count only shortens the lines and moves a cursor), so every
 update is blitted. m_t depends on β1 only and v_t on β2 only, so each is recomputed only when its
 own slider moves; the lines are drawn through about 500 log-spaced steps (all of the first 100), and the one line
-of text is short (text costs about 0.08 ms a character to blit).
+of text is a readout (shown beside the sliders; text costs about 0.08 ms a character to draw).
 """
 
 from __future__ import annotations

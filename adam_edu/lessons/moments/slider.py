@@ -46,7 +46,7 @@ class MomentEstimates(SliderExperiment):
         (self.rms_target,) = ax_moments.plot([], [], ":", color=c["truth"], lw=1.5, label="√E[g²] = √(μ_t² + σ²)")
         (self.m_hat,) = ax_moments.plot([], [], color=c["m"], lw=1.8, label="m̂_t")
         (self.rms,) = ax_moments.plot([], [], color=c["v"], lw=1.8, label="√v̂_t")
-        # one short line of text: text is the dearest artist to blit (a few ms per new string)
+        # one short line of text (a readout: text is the dearest artist to draw, a few ms per new string)
         self.windows = ax_moments.text(0.99, 0.03, "", transform=ax_moments.transAxes, ha="right", va="bottom",
                                        fontsize=9)
         ax_moments.set(xlim=(0, self.steps), ylim=(-3.0, 4.5), xlabel="step t", ylabel="gradient units",
