@@ -1,12 +1,12 @@
 """adam_edu: a small NumPy library behind notebooks that teach the Adam optimizer.
 
-The optimizers (``from adam_edu import Adam``) depend on NumPy alone; the other modules (objective
-functions, networks, data, plots, slider experiments, the paper's experiments) are imported by name,
-e.g. ``from adam_edu import functions``.
+The optimizers (``from adam_edu import Adam``) depend on NumPy alone, and ``registry`` (every optimizer
+variant's label, factory, family, colour and line style; ``ALL_OPTIMIZERS``) on them alone; the other
+modules (objective functions, networks, data, plots, the lessons, the paper's experiments) are imported by
+name, e.g. ``from adam_edu import functions``.
 """
 
 from adam_edu.optimizers import (
-    ALL_OPTIMIZERS,
     SGD,
     AdaDelta,
     AdaGrad,
@@ -18,6 +18,7 @@ from adam_edu.optimizers import (
     RAdam,
     RMSProp,
 )
+from adam_edu.registry import ALL_OPTIMIZERS
 
 __all__ = [
     "ALL_OPTIMIZERS", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "AdaMax", "Nadam", "Optimizer",

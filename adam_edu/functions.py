@@ -266,6 +266,7 @@ class History(NamedTuple):
     values: np.ndarray  # (steps + 1,): f(θ_t); for an online objective f_t(θ_{t−1}), row 0 = nan
     grads: np.ndarray  # (steps, d): g_t = ∇f_t(θ_{t−1})
     states: list  # steps + 1 optimizer states, the first one from init
+    diverged_at: Optional[int] = None  # with ``stop_outside``: the step that left the box (not recorded), or None
 
 
 def run(
@@ -276,19 +277,27 @@ def run(
     *,
     dtype=np.float64,
     stop_if_diverged: bool = False,
+    stop_outside: Optional[float] = None,
 ) -> History:
     """Apply ``optimizer`` to ``objective`` for ``steps`` steps from ``x0`` (default: its start).
 
     Uses the readable ``update`` path, so every state keeps m̂, v̂ and the step taken. A gradient
     that overflows raises ValueError, unless ``stop_if_diverged``: then the history ends at the last
     finite point (a slider experiment must survive a learning rate that is far too large).
+    With ``stop_outside = k``, a run that goes more than k window widths (``objective.bounds``) away from
+    the window has diverged: it stops there, before f or its gradient is evaluated at the far point (where
+    they could overflow), and ``diverged_at`` says at which step.
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
     theta = np.array(objective.start if x0 is None else x0, dtype=dtype).reshape(-1)
     if theta.shape != (objective.dim,):
         raise ValueError(f"x0 must have {objective.dim} coordinate(s) for {objective.name}, got {theta.shape[0]}")
+    if stop_outside is not None:
+        low, high = np.array(objective.bounds, dtype=np.float64).T
+        centre, reach = (low + high) / 2, stop_outside * (high - low)
     online = isinstance(objective, OnlineObjective)
+    diverged_at = None
     state = optimizer.init(theta)
     params, grads, states = [theta], [], [state]
     values = [np.nan if online else objective.value(theta)]
@@ -297,19 +306,21 @@ def run(
         for t in range(1, steps + 1):
             g = objective.gradient(theta, t)
             if stop_if_diverged and not (np.isfinite(g).all() and np.isfinite(theta).all()):
-                steps = t - 1
                 break
             if online:
                 values.append(objective.value(theta, t))
             theta, state = optimizer.update(theta, g, state)
             theta = objective.project(theta)
+            if stop_outside is not None and np.any(np.abs(theta - centre) > reach):
+                diverged_at = t
+                break
             if not online:
                 values.append(objective.value(theta))
             params.append(theta)
             grads.append(g)
             states.append(state)
-    grads_array = np.array(grads, dtype=dtype).reshape(steps, objective.dim)
-    return History(np.array(params), np.array(values), grads_array, states)
+    grads_array = np.array(grads, dtype=dtype).reshape(len(grads), objective.dim)
+    return History(np.array(params), np.array(values), grads_array, states, diverged_at)
 
 
 def average_regret(history: History, objective: OnlineObjective, best: float = -1.0) -> np.ndarray:

@@ -1,42 +1,28 @@
-"""The one palette of the collection, and the figures the notebooks share.
+"""Drawing: the one palette of the collection, and the figures the notebooks share. Figures take results.
 
-Every optimizer has the same colour and label in every figure: ``label(opt)`` names an optimizer
-instance ("Nesterov" for SGD with Nesterov momentum, "AMSGrad" for Adam with amsgrad=True, ...), and
-``color(label)`` gives its colour. Adam is red and Adam without bias correction green, as in the
-paper's Figure 4.
+Every optimizer has the same colour, line style and label in every figure, all declared once in
+``adam_edu.registry``: ``label(opt)`` names an optimizer instance ("Nesterov" for SGD with Nesterov momentum,
+"AMSGrad" for Adam with amsgrad=True, ...), ``color(label)`` and ``style(label)`` say how to draw it. A family
+shares a hue; Adam is red and Adam without bias correction green, as in the paper's Figure 4.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Mapping, Optional
+from typing import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.colors import LogNorm
 
-from adam_edu import optimizers as opt
+from adam_edu import registry
 from adam_edu.functions import Objective
+from adam_edu.optimizers import Optimizer
 
-PALETTE: dict[str, str] = {
-    "SGD": "#7f7f7f",
-    "Momentum": "#8c564b",
-    "Nesterov": "#e377c2",
-    "AdaGrad": "#bcbd22",
-    "RMSProp": "#9467bd",
-    "AdaDelta": "#17becf",
-    "Adam": "#d62728",
-    "Adam (no bias correction)": "#2ca02c",
-    "Adam (ε̂, Keras)": "#ff9896",
-    "Adam + L2": "#e6550d",
-    "AdaMax": "#ff7f0e",
-    "Nadam": "#393b79",
-    "AMSGrad": "#1f77b4",
-    "AdamW": "#c49c00",
-    "RAdam": "#222222",
-}
+PALETTE: dict[str, str] = {v.label: v.colour for v in registry.VARIANTS}
+"""Every registered label's colour, read from ``adam_edu.registry`` (declare a new one there)."""
 
 # One colour per quantity of the moment estimates (notebooks 02 and 03), distinct from the optimizers'.
 QUANTITY_COLORS = {
@@ -54,40 +40,20 @@ REPOSITORY_FIGURES = Path(__file__).resolve().parent.parent / "figures"
 FIGURES = Path(os.environ.get("ADAM_EDU_FIGURES_DIR") or REPOSITORY_FIGURES)
 
 
-def label(optimizer: opt.Optimizer) -> str:
-    """The name an optimizer goes by in every legend of the collection."""
-    if isinstance(optimizer, opt.SGD):
-        if optimizer.nesterov:
-            return "Nesterov"
-        return "Momentum" if optimizer.momentum else "SGD"
-    if isinstance(optimizer, opt.AdamW):
-        return "AdamW"
-    if isinstance(optimizer, opt.Adam):
-        if optimizer.amsgrad:
-            return "AMSGrad"
-        if not optimizer.bias_correction:
-            return "Adam (no bias correction)"
-        if optimizer.eps_hat:
-            return "Adam (ε̂, Keras)"
-        if optimizer.weight_decay:
-            return "Adam + L2"
-        return "Adam"
-    return {
-        opt.AdaGrad: "AdaGrad",
-        opt.RMSProp: "RMSProp",
-        opt.AdaDelta: "AdaDelta",
-        opt.AdaMax: "AdaMax",
-        opt.Nadam: "Nadam",
-        opt.RAdam: "RAdam",
-    }[type(optimizer)]
+def label(optimizer: Optimizer) -> str:
+    """The name an optimizer goes by in every legend of the collection (``registry.label``): its registered
+    label, or one built from its arguments, e.g. "Adam (eps_inside_root=True)"."""
+    return registry.label(optimizer)
 
 
 def color(name: str) -> str:
-    """The colour of an optimizer's label (see ``label``)."""
-    try:
-        return PALETTE[name]
-    except KeyError:
-        raise KeyError(f"no colour for {name!r}; known labels: {', '.join(PALETTE)}") from None
+    """The colour of an optimizer's label (see ``label``), from the registry."""
+    return registry.variant(name).colour
+
+
+def style(name: str) -> str:
+    """The line style of an optimizer's label: within a family the hue is shared, the style tells them apart."""
+    return registry.variant(name).style
 
 
 def setup_notebook() -> None:
@@ -161,23 +127,11 @@ def draw_paths(ax: plt.Axes, paths: Mapping[str, np.ndarray], *, markers: bool =
     """One line per optimizer (rows are points), in the collection's colours, with the start marked."""
     for name, path in paths.items():
         path = np.asarray(path)
-        ax.plot(path[:, 0], path[:, 1], "-", color=color(name), lw=1.5, label=name,
+        ax.plot(path[:, 0], path[:, 1], style(name), color=color(name), lw=1.5, label=name,
                 marker="." if markers else None, markersize=3)
     if paths:
         start = np.asarray(next(iter(paths.values())))[0]
         ax.plot(*start, marker="o", color="black", markersize=6, linestyle="none", label="start", zorder=5)
-
-
-def draw_gap(ax: plt.Axes, gaps: Mapping[str, np.ndarray], *, floor: float = 1e-16) -> None:
-    """f(θ_t) − f* against t on a log scale, one line per optimizer."""
-    for name, gap in gaps.items():
-        ax.semilogy(np.maximum(np.asarray(gap), floor), color=color(name), label=name)
-    ax.set_xlabel("step t")
-    ax.set_ylabel("f(θ_t) − f*  (log scale)")
-
-
-def legend_outside(ax: plt.Axes, handles: Optional[Iterable] = None) -> None:
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
 # --- one-dimensional objectives ------------------------------------------------------------------

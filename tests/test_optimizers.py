@@ -22,8 +22,8 @@ import re
 import numpy as np
 import pytest
 
+from adam_edu import ALL_OPTIMIZERS
 from adam_edu.optimizers import (
-    ALL_OPTIMIZERS,
     SGD,
     AdaDelta,
     AdaGrad,

@@ -17,7 +17,7 @@ notebooks 01–06 are ``adam_edu.lessons.<lesson>.exercises``; those of 07–10 
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -80,11 +80,6 @@ def verdict(
         f"{exercise}: not the expected values (largest difference at index {worst}: "
         f"got {answer.ravel()[worst]:.6g}, expected {expected.ravel()[worst]:.6g}). {hint}".rstrip()
     )
-
-
-def attempt(function: Callable, *args: Any) -> Optional[Any]:
-    """Call the reader's function; None while it is still the unfilled template."""
-    return function(*args)
 
 
 def show_solution(solution: Callable) -> None:

@@ -224,11 +224,12 @@ settle = {
     for o, found in ((quadratic, searches["quadratic"]), (turned, turned_searches))
 }
 adam_lr = {quadratic.name: chosen["quadratic"]["Adam"], turned.name: turned_searches["Adam"].best}
-fig = zoo.plot_per_parameter_steps(quadratic, turned, adam_lr, settle)
+step_sizes = {o.name: zoo.adam_step_sizes(o, adam_lr[o.name]) for o in (quadratic, turned)}
+fig = zoo.plot_per_parameter_steps(step_sizes, adam_lr, settle)
 plots.save(fig, "05_claim_a_per_parameter")
 plt.show()
 for o in (quadratic, turned):
-    x_rate, y_rate = zoo.adam_step_sizes(o, adam_lr[o.name])[-1]
+    x_rate, y_rate = step_sizes[o.name][-1]
     print(f"{o.name}: Adam's step size at t = 100, x / y = {x_rate / y_rate:.2f}")
 
 # %%
@@ -266,7 +267,8 @@ for label in ("SGD", "AdaDelta", "Adam"):
           f"{(y[1:] / y[:-1]).max():.4f},  (|y_t| − |y_t−1|)/lr {np.diff(y).min() / 0.01:.3f} to {np.diff(y).max() / 0.01:.3f}")
 
 # %%
-fig = zoo.plot_escape(zoo.ZOO_LABELS, lr=0.01)
+escapes_at_one_lr = zoo.saddle_paths(zoo.ZOO_LABELS, lr=0.01)
+fig = zoo.plot_escape(escapes_at_one_lr)
 plots.save(fig, "05_claim_c_saddle")
 plt.show()
 

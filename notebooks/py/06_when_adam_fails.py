@@ -207,7 +207,8 @@ for lam in (0.1, 1.0):
     print(table(["", *(f"h = {h:g}" for h in failures.CURVATURES)], rows), end="\n\n")
 
 # %%
-fig = failures.plot_weight_decay()
+decay_runs = failures.weight_decay_runs()
+fig = failures.plot_weight_decay(decay_runs)
 plots.save(fig, "06_adamw_vs_l2")
 plt.show()
 for lam in (0.1, 1.0):
@@ -292,7 +293,8 @@ plt.show()
 #   learning rate $\alpha/\epsilon$.
 
 # %%
-fig = failures.plot_failures()
+wrong = failures.what_goes_wrong()
+fig = failures.plot_failures(wrong)
 plots.save(fig, "06_lr_and_eps")
 plt.show()
 for lr in (0.05, 0.5, 1.0, 1.5, 2.0):
@@ -361,7 +363,9 @@ print(f"mean step −Δ_t/α                    {stats.mean_step:.3f}   (1/√10
 # %%
 tuned = zoo.tune(quadratic, ("SGD", "Momentum", "RMSProp", "Adam"))  # noise-free, the rule of notebook 05
 noisy = {name: search.best for name, search in tuned.items()}
-fig, floors = failures.plot_noise(noisy)
+study = failures.noise_study(noisy)
+fig = failures.plot_noise(study)
+floors = study.floors
 plots.save(fig, "06_noise")
 plt.show()
 print(table(["optimizer", *(f"σ = {s:g}" for s in (0.1, 1.0, 10.0, 100.0))],

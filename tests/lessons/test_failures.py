@@ -276,3 +276,8 @@ def test_buffers_per_parameter_check():
         exercises.check_buffers_per_parameter(lambda o: len(o.init(np.zeros(5))) - 1)
     with pytest.raises(NotQuiteRight, match="μ-product"):
         exercises.check_buffers_per_parameter(lambda o: sum(v is not None for v in o.init(np.zeros(5))) - 1)
+
+
+def test_the_library_counts_buffers_as_the_model_solution_does():
+    for make in zoo.ZOO:
+        assert failures.buffers_per_parameter(make(0.1)) == exercises.solution_buffers_per_parameter(make(0.1))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from adam_edu.exercises import NotQuiteRight, Verdict, attempt, verdict
+from adam_edu.exercises import NotQuiteRight, Verdict, verdict
+from adam_edu.lessons.moments.exercises import solution_ema  # notebook 02's exercise, the m_t of this one
 
 __all__ = [
     "solution_bias_corrected_average", "check_bias_corrected_average",
@@ -15,28 +16,20 @@ __all__ = [
 GRADS = np.array([0.5, -1.0, 2.0, 0.25, 1.5, -0.5, 1.0, 3.0, -2.0, 0.75])
 
 
-def _ema(values: np.ndarray, beta: float) -> np.ndarray:
-    out, m = [], 0.0
-    for x in values:
-        m = beta * m + (1 - beta) * x
-        out.append(m)
-    return np.array(out)
-
-
 def solution_bias_corrected_average(values: np.ndarray, beta: float) -> np.ndarray:
     """m̂_t = m_t/(1 − β^t) for t = 1 … T, with m_t = β·m_{t−1} + (1 − β)·x_t and m_0 = 0."""
     t = np.arange(1, len(values) + 1)
-    return _ema(values, beta) / (1 - beta**t)
+    return solution_ema(values, beta) / (1 - beta**t)
 
 
 def check_bias_corrected_average(bias_corrected_average) -> Verdict:
     """bias_corrected_average(values, beta) must return m̂_1, …, m̂_T."""
     beta = 0.9
     t = np.arange(1, len(GRADS) + 1)
-    m = _ema(GRADS, beta)
+    m = solution_ema(GRADS, beta)
     return verdict(
         "bias_corrected_average",
-        attempt(bias_corrected_average, GRADS, beta),
+        bias_corrected_average(GRADS, beta),
         m / (1 - beta**t),
         [
             (m, "that is m_t, still biased towards 0: divide the average of step t by 1 − β^t."),
@@ -51,8 +44,8 @@ def check_bias_corrected_average(bias_corrected_average) -> Verdict:
 def solution_adam_moments(grads: np.ndarray, beta1: float, beta2: float):
     """Adam's bias-corrected moments (m̂_t, v̂_t) for t = 1 … T (Algorithm 1, lines 3–6)."""
     t = np.arange(1, len(grads) + 1)
-    m_hat = _ema(grads, beta1) / (1 - beta1**t)
-    v_hat = _ema(np.asarray(grads) ** 2, beta2) / (1 - beta2**t)
+    m_hat = solution_ema(grads, beta1) / (1 - beta1**t)
+    v_hat = solution_ema(np.asarray(grads) ** 2, beta2) / (1 - beta2**t)
     return m_hat, v_hat
 
 
@@ -60,12 +53,12 @@ def check_adam_moments(adam_moments) -> Verdict:
     """adam_moments(grads, beta1, beta2) must return the pair (m̂, v̂), each with one entry per step."""
     beta1, beta2 = 0.9, 0.999
     t = np.arange(1, len(GRADS) + 1)
-    answer = attempt(adam_moments, GRADS, beta1, beta2)
+    answer = adam_moments(GRADS, beta1, beta2)
     if answer is not None:
         if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
             raise NotQuiteRight("adam_moments: return a pair (m_hat, v_hat), one array for each moment.")
         answer = np.stack([np.asarray(a, dtype=float) for a in answer])
-    m, v = _ema(GRADS, beta1), _ema(GRADS**2, beta2)
+    m, v = solution_ema(GRADS, beta1), solution_ema(GRADS**2, beta2)
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return verdict(
         "adam_moments",
@@ -78,7 +71,7 @@ def check_adam_moments(adam_moments) -> Verdict:
             (np.stack([m_hat, v / (1 - beta1**t)]),
              "v̂ was divided by 1−β1^t; the second moment is corrected with β2: v̂_t = v_t/(1−β2^t)."),
             (np.stack([m_hat, m_hat**2]), "v averages the squared gradients g_t², it is not the square of m̂."),
-            (np.stack([m_hat, _ema(GRADS, beta2) ** 2 / (1 - beta2**t)]),
+            (np.stack([m_hat, solution_ema(GRADS, beta2) ** 2 / (1 - beta2**t)]),
              "v averages the squared gradients g_t², not the gradients before squaring."),
         ],
         hint="Two running averages from 0: of g_t with β1 and of g_t² with β2; then divide each by 1 − β^t.",
@@ -97,7 +90,7 @@ def check_uncorrected_step_factor(uncorrected_step_factor) -> Verdict:
     beta1, beta2 = 0.9, 0.9999
     return verdict(
         "uncorrected_step_factor",
-        attempt(uncorrected_step_factor, t, beta1, beta2),
+        uncorrected_step_factor(t, beta1, beta2),
         solution_uncorrected_step_factor(t, beta1, beta2),
         [
             ((1 - beta1**t) / (1 - beta2**t), "Adam divides by the square root of v_t: take √(1 − β2^t)."),

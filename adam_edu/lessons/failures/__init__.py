@@ -27,9 +27,10 @@ from adam_edu.optimizers import SGD, Adam, AdamW, Optimizer, RAdam
 
 __all__ = [
     "run_online", "run_counterexample", "counterexample_regret", "plot_counterexample", "CURVATURES",
-    "weight_decay_endpoints", "effective_decay", "plot_weight_decay", "EarlySteps", "early_adaptive_steps",
-    "plot_early_steps", "steps_on_the_cubic", "round_off_walk", "eps_slowdown", "plot_failures",
-    "NoiseAveraging", "noise_averaging", "noise_floor", "plot_noise", "buffers_per_parameter",
+    "weight_decay_endpoints", "effective_decay", "WeightDecayRun", "weight_decay_runs", "plot_weight_decay", "EarlySteps", "early_adaptive_steps",
+    "plot_early_steps", "steps_on_the_cubic", "round_off_walk", "eps_slowdown", "WhatGoesWrong", "what_goes_wrong",
+    "plot_failures",
+    "NoiseAveraging", "noise_averaging", "noise_floor", "NoiseStudy", "noise_study", "plot_noise", "buffers_per_parameter",
 ]
 
 
@@ -157,16 +158,32 @@ def effective_decay(optimizer: Optimizer, states: Sequence) -> np.ndarray:
     return np.array([alpha * lam / (np.sqrt(state.v_hat) + optimizer.eps) for state in states])
 
 
-def plot_weight_decay(decays: Sequence[float] = (0.1, 1.0), lr: float = 0.01, steps: int = 3000,
-                      shown_steps: int = 300) -> plt.Figure:
-    """Where Adam + L2 and AdamW end on the six-weight quadratic, and the decay each weight feels."""
+class WeightDecayRun(NamedTuple):
+    optimizer: Optimizer
+    theta: np.ndarray  # θ_T
+    states: list  # the state after each step
+
+
+def weight_decay_runs(decays: Sequence[float] = (0.1, 1.0), lr: float = 0.01,
+                      steps: int = 3000) -> dict[float, tuple[WeightDecayRun, WeightDecayRun]]:
+    """Adam + L2 and AdamW at each decay λ on the six-weight quadratic: {λ: (Adam + L2's run, AdamW's run)}."""
+    return {lam: tuple(WeightDecayRun(optimizer, *weight_decay_endpoints(optimizer, steps))
+                       for optimizer in (Adam(lr, weight_decay=lam), AdamW(lr, weight_decay=lam)))
+            for lam in decays}
+
+
+def plot_weight_decay(runs: Mapping[float, Sequence[WeightDecayRun]], shown_steps: int = 300) -> plt.Figure:
+    """Where Adam + L2 and AdamW end on the six-weight quadratic (``weight_decay_runs``), and the decay each
+    weight feels at the first λ over the first ``shown_steps`` steps."""
     fig, (ax_end, ax_rate) = plt.subplots(1, 2, figsize=(11.5, 3.6), layout="constrained")
     h = np.logspace(-3.3, 2.3, 200)
+    decays = list(runs)
+    first = runs[decays[0]][0]
+    lr, steps = first.optimizer.lr, len(first.states)
     for lam, marker in zip(decays, ("o", "s")):
         ax_end.semilogx(h, h / (h + lam), color="grey", lw=0.9, ls="--")
-        for optimizer in (Adam(lr, weight_decay=lam), AdamW(lr, weight_decay=lam)):
+        for optimizer, theta, states in runs[lam]:
             name = plots.label(optimizer)
-            theta, states = weight_decay_endpoints(optimizer, steps)
             ax_end.semilogx(CURVATURES, theta, marker, color=plots.color(name), ms=6,
                             mfc="none" if name == "AdamW" else plots.color(name), label=f"{name}, λ = {lam:g}")
             if lam == decays[0]:
@@ -197,6 +214,8 @@ class EarlySteps(NamedTuple):
     psi: np.ndarray  # (T, n) Adam's adaptive factor 1/(√v̂_t + ε) per coordinate
     rectification: np.ndarray  # RAdam's r_t (nan while ρ_t ≤ 5, when RAdam uses no adaptive factor)
     step_sizes: dict[str, np.ndarray]  # |Δ_t|/α per coordinate, (T, n), per method
+    seed: int
+    warmup: int  # the warm-up's length in steps
 
 
 def early_adaptive_steps(steps: int = 200, coordinates: int = 20_000, seed: int = 0, lr: float = 1e-3,
@@ -225,7 +244,7 @@ def early_adaptive_steps(steps: int = 200, coordinates: int = 20_000, seed: int 
         sizes[name] = out
     radam = methods["RAdam"]
     rect = np.array([radam.rectification(t) or math.nan for t in range(1, steps + 1)])
-    return EarlySteps(np.arange(1, steps + 1), np.array(psi), rect, sizes)
+    return EarlySteps(np.arange(1, steps + 1), np.array(psi), rect, sizes, seed, warmup)
 
 
 def plot_early_steps(early: EarlySteps, rho_infinity: float) -> plt.Figure:
@@ -238,7 +257,8 @@ def plot_early_steps(early: EarlySteps, rho_infinity: float) -> plt.Figure:
     ax_psi.axhline(1 / math.sqrt(2 * rho_infinity), color="black", ls=":", lw=0.9,
                    label="its limit for t → ∞, 1/√(2ρ_∞)")
     ax_psi.set_xlabel("step t (log scale)")
-    ax_psi.set_ylabel("spread across 20 000 coordinates (log scale)")
+    coordinates = f"{early.psi.shape[1]:,}".replace(",", " ")  # 20 000: a thin space would be wider in the PNG
+    ax_psi.set_ylabel(f"spread across {coordinates} coordinates (log scale)")
     ax_psi.set_title("the adaptive factor ψ_t: wild at first, tamed by r_t", fontsize=9)
     ax_psi.legend(fontsize=7)
     styles = {"Adam": (plots.color("Adam"), "-"), "RAdam": (plots.color("RAdam"), "-"),
@@ -253,8 +273,8 @@ def plot_early_steps(early: EarlySteps, rho_infinity: float) -> plt.Figure:
     ax_step.set_ylabel("|Δ_t| / α")
     ax_step.set_title("the steps taken: median and 5–95% band", fontsize=9)
     ax_step.legend(fontsize=7)
-    fig.suptitle("Pure-noise gradients g ~ N(0, 1), 20 000 independent coordinates (seed 0), β = (0.9, 0.999); "
-                 "warm-up: α·min(1, t/100)", fontsize=9.5)
+    fig.suptitle(f"Pure-noise gradients g ~ N(0, 1), {coordinates} independent coordinates (seed {early.seed}), "
+                 f"β = (0.9, 0.999); warm-up: α·min(1, t/{early.warmup})", fontsize=9.5)
     return fig
 
 
@@ -303,32 +323,45 @@ def eps_slowdown(eps: float, lr: float = 0.3, steps: int = STEPS) -> np.ndarray:
     return trajectory(Adam(lr, eps=eps), quadratic, steps=steps).gaps
 
 
-def plot_failures(lrs: Sequence[float] = (0.05, 0.5, 1.0, 2.0), small_eps: Sequence[float] = (1e-8, 1e-12, 0.0),
-                  large_eps: Sequence[float] = (1e-8, 1.0, 10.0, 100.0)) -> plt.Figure:
-    """Learning rate too large, ε too small, ε too large: Adam with β = (0.9, 0.999) in three panels.
+class WhatGoesWrong(NamedTuple):
+    cubic: dict[float, np.ndarray]  # lr -> x_t of Adam on the cubic (``steps_on_the_cubic``)
+    round_off: dict[float, np.ndarray]  # small ε -> θ_t of the round-off weight (``round_off_walk``)
+    slowdown: dict[float, np.ndarray]  # large ε -> f − f* on the quadratic (``eps_slowdown``)
+
+
+def what_goes_wrong(lrs: Sequence[float] = (0.05, 0.5, 1.0, 2.0), small_eps: Sequence[float] = (1e-8, 1e-12, 0.0),
+                    large_eps: Sequence[float] = (1e-8, 1.0, 10.0, 100.0)) -> WhatGoesWrong:
+    """The three experiments of ``plot_failures``: learning rate too large, ε too small, ε too large."""
+    return WhatGoesWrong({lr: steps_on_the_cubic(lr) for lr in lrs}, {eps: round_off_walk(eps) for eps in small_eps},
+                         {eps: eps_slowdown(eps) for eps in large_eps})
+
+
+def plot_failures(runs: WhatGoesWrong) -> plt.Figure:
+    """Learning rate too large, ε too small, ε too large (``what_goes_wrong``): Adam with β = (0.9, 0.999) in
+    three panels.
 
     Each panel has its own learning rate: the cubic varies it (ε = 1e-8), the round-off weight uses 0.01 and
     the quadratic 0.3 (its tuned lr in notebook 05), each with ε varied."""
     fig, axes = plt.subplots(1, 3, figsize=(12.5, 3.5), layout="constrained")
     shades = plt.get_cmap("Reds")(np.linspace(0.4, 1.0, 4))
     styles = ("-", "--", "-.", ":")
-    for lr, colour, style in zip(lrs, shades, styles):
-        axes[0].plot(steps_on_the_cubic(lr), style, color=colour, label=f"lr {lr:g}")
+    for (lr, xs), colour, style in zip(runs.cubic.items(), shades, styles):
+        axes[0].plot(xs, style, color=colour, label=f"lr {lr:g}")
     axes[0].axhline(4 / 3, color="black", lw=0.8, ls=":")
     axes[0].axhline(0, color="grey", lw=0.8)
     axes[0].set_yscale("symlog", linthresh=2)
     axes[0].set_xlabel("step t")
     axes[0].set_ylabel("x_t  (symlog: linear within ±2)")
     axes[0].set_title(f"lr too large: {cubic.formula}, x0 = 0.001", fontsize=9)
-    for eps, colour, style in zip(small_eps, shades[1:], styles):
-        axes[1].plot(np.abs(round_off_walk(eps)), style, color=colour, label=f"ε = {eps:g}")
+    for (eps, path), colour, style in zip(runs.round_off.items(), shades[1:], styles):
+        axes[1].plot(np.abs(path), style, color=colour, label=f"ε = {eps:g}")
     axes[1].set_yscale("log")
     axes[1].set_ylim(1e-8, 2)
     axes[1].set_xlabel("step t")
     axes[1].set_ylabel("|θ_t| (log scale)")
     axes[1].set_title("ε too small: gradient = round-off noise ~1e-12, lr 0.01", fontsize=9)
-    for eps, colour, style in zip(large_eps, shades, styles):
-        axes[2].semilogy(np.maximum(eps_slowdown(eps), 1e-16), style, color=colour, label=f"ε = {eps:g}")
+    for (eps, gaps), colour, style in zip(runs.slowdown.items(), shades, styles):
+        axes[2].semilogy(np.maximum(gaps, 1e-16), style, color=colour, label=f"ε = {eps:g}")
     axes[2].set_xlabel("step t")
     axes[2].set_ylabel("f(θ_t) − f*  (log scale)")
     axes[2].set_title("ε too large: the quadratic, lr 0.3", fontsize=9)
@@ -363,7 +396,8 @@ def noise_averaging(mean: float = 1.0, noise: float = 3.0, steps: int = 300, coo
         theta_a, state_a = adam.update(theta_a, g, state_a)
         theta_m, state_m = momentum.update(theta_m, g, state_m)
     steps_over_lr = state_a.delta / adam.lr
-    return NoiseAveraging(float(g.std()), float(state_a.m_hat.std()), float(((1 - 0.9) * state_m.b).std()),
+    buffer_in_gradient_units = (1 - momentum.momentum) * state_m.b
+    return NoiseAveraging(float(g.std()), float(state_a.m_hat.std()), float(buffer_in_gradient_units.std()),
                           float(state_a.v_hat.mean()), float(-steps_over_lr.mean()), float(steps_over_lr.std()))
 
 
@@ -386,12 +420,22 @@ def noise_floor(name: str, lr: float, noise: float, steps: int = 1000, runs: int
     return float(np.mean(tail))
 
 
-def plot_noise(names_and_lrs: Mapping[str, float], noises: Sequence[float] = (0.1, 1.0, 10.0, 100.0),
-               mean: float = 1.0, noise: float = 3.0, steps: int = 200, seed: int = 0) -> tuple[plt.Figure, dict]:
-    """Claim (b) and the noise part of (c): what m̂ and v̂ do with noisy gradients, and the noise floor.
+class NoiseStudy(NamedTuple):
+    gradients: np.ndarray  # g_t = mean + noise·ξ_t on one coordinate
+    m_hat: np.ndarray  # Adam's m̂_t on that stream
+    step: np.ndarray  # Adam's −Δ_t/α on that stream
+    mean: float
+    noise: float
+    seed: int
+    learning_rates: dict[str, float]  # each optimizer's learning rate for the noise floors
+    noises: tuple[float, ...]  # the noise levels σ of the floors
+    floors: dict[str, list[float]]  # name -> ``noise_floor`` at each σ
 
-    Returns the figure and the noise floors {name: [floor per noise level]}.
-    """
+
+def noise_study(names_and_lrs: Mapping[str, float], noises: Sequence[float] = (0.1, 1.0, 10.0, 100.0),
+                mean: float = 1.0, noise: float = 3.0, steps: int = 200, seed: int = 0) -> NoiseStudy:
+    """Claim (b) and the noise part of (c): Adam(1e-3) on one noisy gradient stream (seeded), and the noise
+    floor of each named optimizer at its learning rate for every noise level."""
     rng = np.random.default_rng(seed)
     gradients = mean + noise * rng.standard_normal(steps)
     adam = Adam(1e-3)
@@ -402,7 +446,14 @@ def plot_noise(names_and_lrs: Mapping[str, float], noises: Sequence[float] = (0.
         m_hat.append(state.m_hat[0])
         step.append(-state.delta[0] / adam.lr)
     floors = {name: [noise_floor(name, lr, sigma) for sigma in noises] for name, lr in names_and_lrs.items()}
+    return NoiseStudy(gradients, np.array(m_hat), np.array(step), mean, noise, seed, dict(names_and_lrs),
+                      tuple(noises), floors)
 
+
+def plot_noise(study: NoiseStudy) -> plt.Figure:
+    """What m̂ and v̂ do with noisy gradients, and the noise floor (``noise_study``)."""
+    gradients, m_hat, step, mean, noise, seed = study[:6]
+    steps = len(gradients)
     fig, (ax_t, ax_f) = plt.subplots(1, 2, figsize=(11.5, 3.5), layout="constrained")
     t = np.arange(1, steps + 1)
     ax_t.plot(t, gradients, color="#bbbbbb", lw=0.8, label=f"g_t = {mean:g} + {noise:g}·ξ_t")
@@ -414,16 +465,16 @@ def plot_noise(names_and_lrs: Mapping[str, float], noises: Sequence[float] = (0.
     ax_t.set_title(f"one coordinate, noisy gradient with mean {mean:g} (seed {seed})", fontsize=9)
     ax_t.legend(fontsize=7, ncols=3, loc="upper center")
     ax_t.set_ylim(-12, 14)
-    for name, values in floors.items():
-        ax_f.loglog(noises, values, "-o", color=plots.color(name), ms=4,
-                    label=f"{name}, lr {names_and_lrs[name]:g}")
+    for name, values in study.floors.items():
+        ax_f.loglog(study.noises, values, plots.style(name), marker="o", color=plots.color(name), ms=4,
+                    label=f"{name}, lr {study.learning_rates[name]:g}")
     ax_f.set_xlabel("gradient noise σ (log scale)")
     ax_f.set_ylabel("mean f − f*, steps 801–1000 (log)")
     ax_f.set_title("the noise floor on the quadratic (200 runs each, seed 0)", fontsize=9)
     ax_f.legend(fontsize=7)
     fig.suptitle("Noisy gradients: m̂ averages the noise away, v̂ scales the step down; neither converges "
                  "with a constant lr", fontsize=9.5)
-    return fig, floors
+    return fig
 
 
 # ================================================================================================

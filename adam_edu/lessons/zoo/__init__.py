@@ -25,13 +25,13 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from adam_edu import plots
+from adam_edu import plots, registry
 from adam_edu.functions import QUADRATIC_CONDITION, Objective, run, saddle
-from adam_edu.optimizers import SGD, AdaDelta, AdaGrad, AdaMax, Adam, AdamW, Nadam, Optimizer, RAdam, RMSProp
+from adam_edu.optimizers import Adam, Optimizer
 
 __all__ = [
     # the zoo, one run, the grid search and its rule
-    "ZOO", "ZOO_LABELS", "CLASSIC", "ADAM_FAMILY", "make_optimizer", "STEPS", "Trajectory", "trajectory",
+    "ZOO_VARIANTS", "ZOO", "ZOO_LABELS", "CLASSIC", "ADAM_FAMILY", "make_optimizer", "STEPS", "Trajectory", "trajectory",
     "LEARNING_RATES", "CONVERGED", "settling_step", "choose_learning_rate", "GridSearch", "grid_search", "tune",
     "best_runs", "gap_text", "speed_ranking",
     # figures and the animation
@@ -39,39 +39,27 @@ __all__ = [
     "plot_learning_rate_sensitivity", "animation_frames", "animate_race",
     # claims (a) and (c)
     "effective_learning_rates", "adam_step_sizes", "rotated_quadratic", "plot_per_parameter_steps", "escape_step",
-    "saddle_escapes", "plot_escape", "double_well", "WELL_BARRIER", "basin_atlas", "plot_basin_atlas",
+    "saddle_escapes", "saddle_paths", "plot_escape", "double_well", "WELL_BARRIER", "basin_atlas", "plot_basin_atlas",
 ]
 
 
 # ================================================================================================
 # The zoo: every optimizer of adam_edu, as a function of its learning rate alone
 
-ZOO: tuple[Callable[[float], Optimizer], ...] = (
-    SGD,
-    lambda lr: SGD(lr, momentum=0.9),
-    lambda lr: SGD(lr, momentum=0.9, nesterov=True),
-    AdaGrad,
-    RMSProp,
-    AdaDelta,
-    Adam,
-    lambda lr: Adam(lr, amsgrad=True),
-    AdamW,
-    AdaMax,
-    Nadam,
-    RAdam,
-)
-"""Factories lr -> optimizer: library defaults for everything else (momentum 0.9 where there is one)."""
-
-ZOO_LABELS: tuple[str, ...] = tuple(plots.label(make(1.0)) for make in ZOO)
-CLASSIC = ZOO_LABELS[:6]  # the methods of the famous GIFs: SGD … AdaDelta
-ADAM_FAMILY = ZOO_LABELS[6:]  # Adam and what came after
+ZOO_VARIANTS: tuple[registry.Variant, ...] = tuple(v for v in registry.VARIANTS if v.zoo)
+"""The registry's entries marked ``zoo``: library defaults for everything but the learning rate."""
+ZOO: tuple[Callable[[float], Optimizer], ...] = tuple(v.make for v in ZOO_VARIANTS)
+"""Factories lr -> optimizer, in the registry's order."""
+ZOO_LABELS: tuple[str, ...] = tuple(v.label for v in ZOO_VARIANTS)
+CLASSIC = tuple(v.label for v in ZOO_VARIANTS if v.family in ("SGD", "per-coordinate"))  # the famous GIFs' methods
+ADAM_FAMILY = tuple(v.label for v in ZOO_VARIANTS if v.family not in ("SGD", "per-coordinate"))  # Adam and after
 
 
 def make_optimizer(name: str, lr: float) -> Optimizer:
-    """The zoo's optimizer of that label (``plots.label``) with learning rate ``lr``."""
+    """The zoo's optimizer of that label (``registry.label``) with learning rate ``lr``."""
     if name not in ZOO_LABELS:
         raise ValueError(f"name must be one of {', '.join(ZOO_LABELS)}; got {name!r}")
-    return ZOO[ZOO_LABELS.index(name)](lr)
+    return registry.make(name, lr)
 
 
 # ================================================================================================
@@ -96,24 +84,11 @@ class Trajectory(NamedTuple):
 
 
 def trajectory(optimizer: Optimizer, objective: Objective, x0=None, steps: int = STEPS) -> Trajectory:
-    """Run ``optimizer`` on ``objective`` like ``functions.run``, keeping only the path and f − f*.
-
-    A run that goes more than ``DIVERGED_WIDTHS`` window widths away has diverged: it stops there, before f or
-    its gradient is evaluated at the far point (where they could overflow).
-    """
-    theta = np.array(objective.start if x0 is None else x0, dtype=np.float64).reshape(-1)
-    low, high = np.array(objective.bounds, dtype=np.float64).T
-    centre, reach = (low + high) / 2, DIVERGED_WIDTHS * (high - low)
-    f_min = objective.f_min
-    state = optimizer.init(theta)
-    path, gaps = [theta], [objective.value(theta) - f_min]
-    for t in range(1, steps + 1):
-        theta, state = optimizer.update(theta, objective.gradient(theta), state)
-        if np.any(np.abs(theta - centre) > reach):
-            return Trajectory(plots.label(optimizer), optimizer.lr, np.array(path), np.array(gaps), t)
-        path.append(theta)
-        gaps.append(objective.value(theta) - f_min)
-    return Trajectory(plots.label(optimizer), optimizer.lr, np.array(path), np.array(gaps), None)
+    """``functions.run`` stopped once the run is ``DIVERGED_WIDTHS`` window widths away (before f or its gradient
+    is evaluated at the far point, where they could overflow), kept as the path and f − f*."""
+    history = run(optimizer, objective, x0, steps, stop_outside=DIVERGED_WIDTHS)
+    return Trajectory(plots.label(optimizer), optimizer.lr, history.params, history.values - objective.f_min,
+                      history.diverged_at)
 
 
 # ================================================================================================
@@ -175,7 +150,7 @@ def grid_search(make: Callable[[float], Optimizer], objective: Objective, x0=Non
 def tune(objective: Objective, names: Iterable[str] = ZOO_LABELS, x0=None, steps: int = STEPS,
          learning_rates: Sequence[float] = LEARNING_RATES) -> dict[str, GridSearch]:
     """The grid search for every named optimizer of the zoo on one objective."""
-    return {name: grid_search(ZOO[ZOO_LABELS.index(name)], objective, x0, steps, learning_rates)
+    return {name: grid_search(registry.variant(name).make, objective, x0, steps, learning_rates)
             for name in names}
 
 
@@ -211,7 +186,7 @@ def draw_gaps(ax: plt.Axes, runs: Mapping[str, Trajectory]) -> None:
     """f − f* against steps, log scale; the legend gives each optimizer's learning rate."""
     for name, run in runs.items():
         ended = " (diverged)" if run.diverged_at is not None else ""
-        ax.semilogy(np.maximum(run.gaps, 1e-16), color=plots.color(name), lw=1.3,
+        ax.semilogy(np.maximum(run.gaps, 1e-16), plots.style(name), color=plots.color(name), lw=1.3,
                     label=f"{name}  lr {run.lr:g}{ended}")
     ax.set_xlabel("step t")
     ax.set_ylabel("f(θ_t) − f*  (log scale)")
@@ -250,7 +225,8 @@ def draw_learning_rate_sensitivity(ax: plt.Axes, searches: Mapping[str, GridSear
     """Final f − f* against the learning rate for every optimizer; the chosen one ringed."""
     for name, search in searches.items():
         gaps = np.maximum(search.final_gaps, 1e-16)
-        ax.loglog(search.learning_rates, gaps, "-o", color=plots.color(name), ms=3, lw=1.1, label=name)
+        ax.loglog(search.learning_rates, gaps, plots.style(name), marker="o", color=plots.color(name), ms=3, lw=1.1,
+                  label=name)
         ax.plot(search.best, gaps[search.learning_rates.index(search.best)], "o", ms=9, mfc="none",
                 color=plots.color(name))
     ax.set_xlabel("learning rate (log scale)")
@@ -316,7 +292,7 @@ def animate_race(objectives: Sequence[Objective], runs: Sequence[Mapping[str, Tr
         ax.plot(*start, "o", color="black", ms=5, zorder=5, label="start")
         for name, run in panel.items():
             on_top = 7 if name == "Adam" else 6
-            (line,) = ax.plot([], [], "-", color=plots.color(name), lw=1.6, label=name, zorder=on_top)
+            (line,) = ax.plot([], [], plots.style(name), color=plots.color(name), lw=1.6, label=name, zorder=on_top)
             (head,) = ax.plot([], [], "o", color=plots.color(name), ms=5, zorder=on_top)
             lines.append((line, run))
             heads.append((head, run))
@@ -392,27 +368,27 @@ def rotated_quadratic(angle_degrees: float = 45.0) -> Objective:
     )
 
 
-def plot_per_parameter_steps(aligned: Objective, turned: Objective, lrs: Mapping[str, float],
-                             settle: Mapping[str, Mapping[str, Optional[int]]], steps: int = 100) -> plt.Figure:
-    """Claim (a): Adam's per-coordinate step size α/(√v̂ + ε) on the quadratic and on the same quadratic
-    turned by 45°, and how many steps each optimizer needs on both (tuned learning rates)."""
+def plot_per_parameter_steps(step_sizes: Mapping[str, np.ndarray], lrs: Mapping[str, float],
+                             settle: Mapping[str, Mapping[str, Optional[int]]]) -> plt.Figure:
+    """Claim (a): Adam's per-coordinate step size α/(√v̂ + ε) on two objectives (``adam_step_sizes``, by objective
+    name: the quadratic and the same quadratic turned by 45°) at the learning rates ``lrs``, and how many steps
+    each optimizer needs on both (``settle``, tuned learning rates)."""
     fig, axes = plt.subplots(1, 3, figsize=(12.5, 3.3), layout="constrained", width_ratios=(1, 1, 1.3))
-    for ax, objective in zip(axes, (aligned, turned)):
-        lr = lrs[objective.name]
-        rates = adam_step_sizes(objective, lr, steps)
-        t = np.arange(1, steps + 1)
+    for ax, (name, rates) in zip(axes, step_sizes.items()):
+        t = np.arange(1, len(rates) + 1)
         ax.semilogy(t, rates[:, 0], color=plots.color("Adam"), label="x")
         ax.semilogy(t, rates[:, 1], color=plots.color("Adam"), ls="--", label="y")
-        ax.set_title(f"Adam on the {objective.name}, lr {lr:g} (grid rule), {steps} steps", fontsize=9)
+        ax.set_title(f"Adam on the {name}, lr {lrs[name]:g} (grid rule), {len(rates)} steps", fontsize=9)
         ax.set_xlabel("step t")
         ax.set_ylabel("α/(√v̂_t + ε)  (log scale)")
         ax.legend(title="coordinate", fontsize=7)
-    names = list(settle[aligned.name])
+    aligned, turned = step_sizes
+    names = list(settle[aligned])
     positions = np.arange(len(names))
     for offset, objective, hatch in ((-0.2, aligned, None), (0.2, turned, "//")):
-        heights = [settle[objective.name][n] if settle[objective.name][n] is not None else STEPS for n in names]
+        heights = [settle[objective][n] if settle[objective][n] is not None else STEPS for n in names]
         axes[2].bar(positions + offset, heights, width=0.4, color=[plots.color(n) for n in names],
-                    hatch=hatch, edgecolor="white" if hatch else None, label=objective.name)
+                    hatch=hatch, edgecolor="white" if hatch else None, label=objective)
     axes[2].set_xticks(positions, names, fontsize=8)
     axes[2].set_ylabel("steps until f − f* < 1e-6 for good")
     axes[2].set_title(f"each at its grid-search lr (a bar at {STEPS} = not within {STEPS} steps)", fontsize=9)
@@ -442,20 +418,28 @@ def saddle_escapes(learning_rates: Mapping[str, float], common_lr: float = 0.01,
     }
 
 
-def plot_escape(names: Sequence[str], lr: float = 0.01, steps: int = 300) -> plt.Figure:
-    """|y_t| on the saddle, everyone at the same learning rate: growth out of the ridge y = 0."""
+def saddle_paths(names: Sequence[str], lr: float = 0.01, steps: int = 300) -> dict[str, Trajectory]:
+    """Every named optimizer on the saddle from its start, all at the same learning rate."""
+    return {name: trajectory(make_optimizer(name, lr), saddle, steps=steps) for name in names}
+
+
+def plot_escape(runs: Mapping[str, Trajectory]) -> plt.Figure:
+    """|y_t| on the saddle (``saddle_paths``), everyone at the same learning rate: growth out of the ridge y = 0."""
     fig, ax = plt.subplots(figsize=(6.8, 3.4), layout="constrained")
-    for name in names:
-        path = trajectory(make_optimizer(name, lr), saddle, steps=steps).path
+    lrs = {run.lr for run in runs.values()}
+    lr = lrs.pop() if len(lrs) == 1 else None
+    steps = max(len(run.path) for run in runs.values()) - 1
+    for name, run in runs.items():
         on_top = name == "Adam"  # AMSGrad and AdamW take the same steps here: Adam drawn over them
-        ax.semilogy(np.abs(path[:, 1]), color=plots.color(name), label=name, lw=2.0 if on_top else 1.3,
-                    zorder=3 if on_top else 2)
+        ax.semilogy(np.abs(run.path[:, 1]), plots.style(name), color=plots.color(name), label=name,
+                    lw=2.0 if on_top else 1.3, zorder=3 if on_top else 2)
     ax.axhline(0.5, color="black", lw=0.8, ls=":")
     ax.text(steps, 0.55, "escaped: |y| > 0.5", ha="right", va="bottom", fontsize=8)
     ax.set_xlabel("step t")
     ax.set_ylabel("|y_t|  (log scale)")
-    ax.set_title(f"Leaving the saddle of {saddle.formula.split('   ')[0]}: start {_point(saddle.start)}, "
-                 f"every optimizer at lr {lr:g}", fontsize=9)
+    at = f"every optimizer at lr {lr:g}" if lr is not None else "each at its own lr"
+    ax.set_title(f"Leaving the saddle of {saddle.formula.split('   ')[0]}: start {_point(saddle.start)}, {at}",
+                 fontsize=9)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7)
     return fig
 
