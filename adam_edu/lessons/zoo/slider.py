@@ -58,9 +58,10 @@ class ZooExperiment(SliderExperiment):
         self.paths, self.gaps, self.crosses = {}, {}, {}
         for label in zoo.ZOO_LABELS:
             c = plots.color(label)
-            (self.paths[label],) = self.ax_paths.plot([], [], "-", color=c, lw=2.0 if label == "Adam" else 1.5)
+            style = plots.style(label)
+            (self.paths[label],) = self.ax_paths.plot([], [], style, color=c, lw=2.0 if label == "Adam" else 1.5)
             (self.crosses[label],) = self.ax_paths.plot([], [], "x", color=c, ms=9, mew=2)
-            (self.gaps[label],) = self.ax_gaps.semilogy([], [], color=c, lw=1.3, label=label)
+            (self.gaps[label],) = self.ax_gaps.semilogy([], [], style, color=c, lw=1.3, label=label)
         (self.start,) = self.ax_paths.plot([], [], "o", color="black", ms=6, zorder=6)
         self.ax_gaps.set_ylim(*GAP_RANGE)
         self.ax_gaps.set_xlabel("step t")
