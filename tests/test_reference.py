@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adam_edu import functions, optimizers
+from adam_edu import ALL_OPTIMIZERS, functions, optimizers
 
 DATA = Path(__file__).parent / "data"
 FILES = ("reference_torch.json", "reference_keras.json")
@@ -244,7 +244,7 @@ def test_reference_file_says_how_it_was_made(name):
 
 
 def test_every_keyword_of_every_optimizer_is_covered():
-    for cls in optimizers.ALL_OPTIMIZERS:
+    for cls in ALL_OPTIMIZERS:
         cases = [c for c in CASES if c["optimizer"] == cls.__name__]
         for keyword in inspect.signature(cls.__init__).parameters:
             if keyword == "self":
@@ -257,7 +257,7 @@ def test_every_keyword_of_every_optimizer_is_covered():
 
 
 def test_every_optimizer_is_covered_on_both_objectives_in_both_dtypes():
-    for cls in optimizers.ALL_OPTIMIZERS:
+    for cls in ALL_OPTIMIZERS:
         combos = {(c["objective"], c["dtype"]) for c in CASES if c["optimizer"] == cls.__name__}
         assert combos == {(o, d) for o in OBJECTIVES for d in TOLERANCE}, cls.__name__
 
