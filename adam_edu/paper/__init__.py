@@ -7,7 +7,7 @@ r"""The experiments of the Adam paper (Kingma & Ba, ICLR 2015, §6): Figures 1�
 ``fig2``        the multilayer perceptron with dropout (§6.2)
 ``fig3``        the convolutional network, with and without dropout (§6.3)
 ``fig4``        the VAE: bias correction on and off over a grid of β1, β2 and α (§6.4)
-``claims``      the paper's claims, measured from results: "held" or "did not hold"
+``claims``      the paper's claims, judged per seed: "held", "within noise" or "did not hold"
 ``__main__``    the command line, ``python -m adam_edu.paper fig1 --dataset fashion``
 ==============  ==============================================================================
 
@@ -17,10 +17,10 @@ synthetic bag-of-words, scaled-down widths and epochs, float64, seconds per figu
 float32, with a progress bar, results written after every run so that an interrupted run resumes::
 
     from adam_edu import paper
-    results = paper.run("fig1")                    # quick mode, in memory
+    results = paper.run("fig1", seeds=3)           # quick mode, in memory; best settings on seeds 1, 2 too
     fig = paper.draw(results)
-    paper.claims.table({"quick": results})         # the claims, measured
-    full = paper.load("fig1")                      # the stored full-mode results (figures/paper/)
+    paper.claims.table({"quick": results})         # the claims, judged on each seed
+    full = paper.load("fig1")                      # the stored full-mode results (figures/paper/), seeds too
 """
 
 from __future__ import annotations
