@@ -49,8 +49,9 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from adam_edu import registry
 from adam_edu.data import minibatches
-from adam_edu.optimizers import SGD, AdaDelta, AdaGrad, Adam, Optimizer, RMSProp
+from adam_edu.optimizers import Adam, Optimizer
 
 __all__ = [
     "OPTIMIZERS",
@@ -87,15 +88,12 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------------------------------------
-# The optimizers of §6, by the label they carry in every figure (adam_edu.plots.label)
+# The optimizers of §6, by the label they carry in every figure: entries of adam_edu.registry
+# ("Nesterov" is the paper's "SGDNesterov", momentum 0.9 unless the grid sets it)
 
 OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
-    "Adam": Adam,
-    "Adam (no bias correction)": lambda **hyper: Adam(bias_correction=False, **hyper),
-    "AdaGrad": AdaGrad,
-    "RMSProp": RMSProp,
-    "AdaDelta": AdaDelta,
-    "Nesterov": lambda lr, momentum=0.9: SGD(lr, momentum=momentum, nesterov=True),  # the paper's "SGDNesterov"
+    name: registry.variant(name).make
+    for name in ("Adam", "Adam (no bias correction)", "AdaGrad", "RMSProp", "AdaDelta", "Nesterov")
 }
 
 
