@@ -40,7 +40,6 @@ __all__ = [
     "AdaMax",
     "Nadam",
     "RAdam",
-    "ALL_OPTIMIZERS",
 ]
 
 
@@ -1238,6 +1237,3 @@ class Muon(Optimizer):
         else:
             delta = -self.adam_lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
         return theta + delta, {"m": m, "v": v}, {"delta": delta}
-
-
-ALL_OPTIMIZERS = (SGD, AdaGrad, RMSProp, AdaDelta, Adam, AdamW, AdaMax, Nadam, RAdam)
