@@ -445,3 +445,37 @@ def test_the_library_versions_agree_with_the_model_solutions():
     history = run(Adam(0.3, eps=1e-3), quadratic, steps=5)
     np.testing.assert_array_equal(zoo.effective_learning_rates(history.states[1:], 0.3, 1e-3)[-1],
                                   exercises.solution_effective_learning_rate(history.states[-1], 0.3, 1e-3))
+
+
+@pytest.mark.parametrize("objective", [rosenbrock, beale, saddle], ids=lambda o: o.name)
+def test_slider_runs_are_the_same_alone_or_batched_with_neighbours(objective):
+    """The slider computes a missing run together with its neighbours' (zoo.slider.trajectories): a start's
+    run must not depend on which batch computed it, and must be zoo.trajectory's run up to the last bits.
+    lr 0.3 makes some runs diverge (held, then cut where they left the window)."""
+    from adam_edu.lessons.zoo.slider import trajectories
+
+    starts = [(x, objective.start[1]) for x in np.linspace(*objective.bounds[0], 9)]
+    diverged = 0
+    for label in ("SGD", "Momentum", "AdaGrad", "Adam", "RAdam"):
+        together = trajectories(zoo.make_optimizer(label, 0.3), objective, starts, 150)
+        for start, run in zip(starts, together):
+            (alone,) = trajectories(zoo.make_optimizer(label, 0.3), objective, [start], 150)
+            np.testing.assert_array_equal(alone.path, run.path)
+            np.testing.assert_array_equal(alone.gaps, run.gaps)
+            reference = zoo.trajectory(zoo.make_optimizer(label, 0.3), objective, list(start), 150)
+            assert run.diverged_at == reference.diverged_at and run.label == reference.label == label
+            np.testing.assert_allclose(run.path, reference.path, rtol=1e-12, atol=1e-300)
+            np.testing.assert_allclose(run.gaps, reference.gaps, rtol=1e-9, atol=1e-12)  # f − f* near 0: absolute
+            diverged += run.diverged_at is not None
+    assert diverged > 0 or objective is not rosenbrock
+
+
+def test_slider_moves_along_a_start_slider_from_the_cache(experiment):
+    """Moving x0 computes the runs of 20 positions either side at once: the next move computes nothing."""
+    experiment.controls["x0"].value = experiment.controls["x0"].value + experiment.controls["x0"].step
+    cached = len(experiment._cache)
+    for _ in range(5):
+        experiment.controls["x0"].value = experiment.controls["x0"].value + experiment.controls["x0"].step
+    assert len(experiment._cache) == cached
+    x0 = experiment.controls["x0"].value
+    assert all(path[0, 0] == round(x0, 12) for path in experiment.shown_paths().values())

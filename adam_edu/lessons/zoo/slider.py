@@ -3,6 +3,14 @@
 Every optimizer starts at the learning rate its grid search chose for the objective (notebook 05);
 the multiplier scales all of them together. Runs are cached, so moving the steps slider back and
 forth, or showing an optimizer again, costs nothing; the contours of all objectives are drawn once.
+
+Speed: a run of 500 steps costs about 10 ms per optimizer, almost all of it Python's overhead per step,
+not arithmetic. So when a run is missing, ``trajectories`` runs it together with the runs from the
+``NEIGHBOURS`` slider positions on either side along the start slider that moved: one vectorised run for
+41 starts costs about twice one run, and the next moves of that slider find their runs in the cache.
+Every run of the experiment goes through ``trajectories``, so what a start shows never depends on which
+batch computed it (each start's arithmetic is elementwise: its own lane). The title and the legend,
+which change at every move, are readouts (text beside the sliders; in snapshots, in the picture).
 """
 
 from __future__ import annotations
@@ -15,10 +23,49 @@ from matplotlib.figure import Figure
 
 from adam_edu import plots
 from adam_edu.lessons import zoo
-from adam_edu.functions import OBJECTIVES
+from adam_edu.functions import OBJECTIVES, Objective
+from adam_edu.optimizers import Optimizer
 from adam_edu.widgets.base import SliderExperiment
 
 GAP_RANGE = (1e-16, 1e5)  # the y range of the f − f* panel, the same for every objective
+NEIGHBOURS = 20  # a missing run is computed with those from this many slider positions either side
+CACHE_SIZE = 20_000  # runs kept (each at most 1001 points); the cache is emptied when it is full
+
+
+def trajectories(optimizer: Optimizer, objective: Objective, starts: Sequence[tuple[float, float]],
+                 steps: int) -> list[zoo.Trajectory]:
+    """``zoo.trajectory`` from many starts at once: one optimizer on a (2, K) array of K points.
+
+    The objectives' formulas and the optimizers' updates are elementwise, so each column is its own run;
+    a run that leaves the window is held at its last point inside (its result is cut there, as
+    ``zoo.trajectory`` stops there). Equal to ``zoo.trajectory`` up to the last bit of f (NumPy's array
+    and scalar arithmetic may round ``x**2`` differently), and equal to itself whatever K and the other
+    starts are.
+    """
+    theta = np.array(starts, dtype=np.float64).T.copy()  # row 0 the x of every start, row 1 the y
+    low, high = np.array(objective.bounds, dtype=np.float64).T
+    centre, reach = ((low + high) / 2)[:, None], (zoo.DIVERGED_WIDTHS * (high - low))[:, None]
+    f_min = objective.f_min
+    state = optimizer.init(theta)
+    path, gaps = [theta], [objective.f(theta) - f_min]
+    diverged_at = np.zeros(theta.shape[1], dtype=int)  # 0: still inside
+    for t in range(1, steps + 1):
+        previous = theta
+        theta, state = optimizer.update(theta, objective.grad(theta), state)
+        left = (diverged_at == 0) & np.any(np.abs(theta - centre) > reach, axis=0)
+        diverged_at[left] = t
+        if diverged_at.all():
+            break
+        theta = np.where(diverged_at > 0, previous, theta)  # held: their gradients stay finite
+        path.append(theta)
+        gaps.append(objective.f(theta) - f_min)
+    path, gaps = np.stack(path), np.stack(gaps)
+    label = plots.label(optimizer)
+    runs = []
+    for k, end in enumerate(diverged_at):  # a run that left the window ends at its last point inside
+        kept = end or len(path)
+        runs.append(zoo.Trajectory(label, optimizer.lr, path[:kept, :, k].copy(), gaps[:kept, k].copy(), int(end) or None))
+    return runs
 
 
 class ZooExperiment(SliderExperiment):
@@ -84,8 +131,9 @@ class ZooExperiment(SliderExperiment):
         self._syncing = False
         on_top = sorted(zoo.ZOO_LABELS, key=lambda label: label == "Adam")  # Adam drawn last
         moving = [*(self.paths[label] for label in on_top), *self.crosses.values(),
-                  *(self.gaps[label] for label in on_top), self.start, self.title, self.legend]
-        super().__init__(fig, controls, moving)
+                  *(self.gaps[label] for label in on_top), self.start]
+        self._along = "x0"  # the start slider along which missing runs are batched: the last one moved
+        super().__init__(fig, controls, moving, readouts=[self.title, self.legend])
         self._show_objective(first.name)
 
     # --- the slider callbacks -------------------------------------------------------------------
@@ -95,6 +143,8 @@ class ZooExperiment(SliderExperiment):
             return
         if change["owner"] is self.controls["objective"]:
             self._show_objective(change["new"])
+        if change["owner"] in (self.controls["x0"], self.controls["y0"]):
+            self._along = "x0" if change["owner"] is self.controls["x0"] else "y0"
         self.refresh()
 
     def _show_objective(self, name: str) -> None:
@@ -117,18 +167,40 @@ class ZooExperiment(SliderExperiment):
         self.redraw_background()
 
     def run(self, objective: str, start: tuple[float, float], lr: float, label: str, steps: int):
-        """One optimizer's run, cached: a longer cached run of the same settings is cut to length."""
+        """One optimizer's run, cached: a longer cached run of the same settings is cut to length.
+
+        A missing run is computed with its neighbours along the start slider last moved (``NEIGHBOURS``).
+        """
         key = (objective, start, lr, label)
         cached = self._cache.get(key)
         if cached is None or (len(cached.path) - 1 < steps and cached.diverged_at is None):
-            cached = zoo.trajectory(zoo.make_optimizer(label, lr), self.objectives[objective],
-                                           list(start), steps)
-            self._cache[key] = cached
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.clear()
+            starts = self.starts_near(start)
+            runs = trajectories(zoo.make_optimizer(label, lr), self.objectives[objective], starts, steps)
+            for other, run in zip(starts, runs):
+                self._cache[(objective, other, lr, label)] = run
+            cached = self._cache[key]
         k = min(steps, len(cached.path) - 1)
         return cached._replace(path=cached.path[: k + 1], gaps=cached.gaps[: k + 1])
 
+    def starts_near(self, start: tuple[float, float]) -> list[tuple[float, float]]:
+        """``start`` and the slider positions either side of it along the start slider last moved."""
+        axis = ("x0", "y0").index(self._along)
+        slider = self.controls[self._along]
+        here = round((start[axis] - slider.min) / slider.step)
+        last = round((slider.max - slider.min) / slider.step)
+        positions = range(max(here - NEIGHBOURS, 0), min(here + NEIGHBOURS, last) + 1)
+        starts = [start]
+        for position in positions:
+            moved = list(start)
+            moved[axis] = rounded(slider.min + position * slider.step)
+            if tuple(moved) != start:
+                starts.append(tuple(moved))
+        return starts
+
     def update(self, objective, x0, y0, steps, lr_multiplier, optimizers):
-        start = (round(float(x0), 12), round(float(y0), 12))
+        start = (rounded(x0), rounded(y0))
         entries = []
         for label in zoo.ZOO_LABELS:
             shown = label in optimizers
@@ -156,12 +228,12 @@ class ZooExperiment(SliderExperiment):
         )
 
     def _replace_legend(self, entries) -> None:
-        self.moving.remove(self.legend)
+        self.readouts.remove(self.legend)
         self.legend.remove()
         handles, names = zip(*entries) if entries else ((), ())
         self.legend = self.ax_gaps.legend(handles, names, fontsize=7, loc="upper right")
         self.legend.set_animated(True)
-        self.moving.append(self.legend)
+        self.readouts.append(self.legend)
 
     # --- what the tests and the notebook read ---------------------------------------------------
 
@@ -169,3 +241,7 @@ class ZooExperiment(SliderExperiment):
         """The plotted path of every visible optimizer, as an (n, 2) array."""
         return {label: np.column_stack(line.get_data()) for label, line in self.paths.items() if line.get_visible()}
 
+
+def rounded(value: float) -> float:
+    """A slider value to 12 decimals: the browser's and NumPy's multiples of a step agree to that, not to the bit."""
+    return round(float(value), 12)
