@@ -455,7 +455,9 @@ def seed_problems(
             raise ValueError(f"seeds must differ from the grid's own seed {problem.seed}, got {seeds}")
         chosen = [run.setting for run in best(base.runs[problem.name]).values()]
         for seed in seeds:
-            out.append((dataclasses.replace(problem, name=seed_panel(problem.name, seed), seed=seed, optimum=None), chosen))
+            again = dataclasses.replace(problem, name=seed_panel(problem.name, seed), seed=seed, optimum=None)
+            again._data = problem._data  # the same data, if already loaded: not loaded (or whitened) again
+            out.append((again, chosen))
     return out
 
 
