@@ -22,7 +22,7 @@ import re
 import numpy as np
 import pytest
 
-from adam_edu import ALL_OPTIMIZERS
+from adam_edu import ALL_OPTIMIZERS, registry
 from adam_edu.optimizers import (
     SGD,
     AdaDelta,
@@ -77,6 +77,8 @@ EVERY_OPTION = [
     AdamW(lr=0.01, eps_hat=True, amsgrad=True),
     Nadam(momentum_decay=1.0),
 ]
+# every class of the registry, so that an optimizer added there is tested here without another list to edit
+EVERY_OPTION += [v.make(0.01) for v in registry.VARIANTS if v.optimizer not in {type(opt) for opt in EVERY_OPTION}]
 EVERY_OPTION_IDS = [repr(opt) for opt in EVERY_OPTION]
 
 

@@ -21,13 +21,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from adam_edu import plots
-from adam_edu.functions import OnlineObjective, cubic, quadratic
+from adam_edu.functions import Objective, OnlineObjective, cubic, quadratic, run
 from adam_edu.lessons.zoo import STEPS, make_optimizer, trajectory
 from adam_edu.optimizers import SGD, Adam, AdamW, Optimizer, RAdam
 
 __all__ = [
     "run_online", "run_counterexample", "counterexample_regret", "plot_counterexample", "CURVATURES",
-    "weight_decay_endpoints", "effective_decay", "WeightDecayRun", "weight_decay_runs", "plot_weight_decay", "EarlySteps", "early_adaptive_steps",
+    "separable_quadratic", "weight_decay_endpoints", "effective_decay", "WeightDecayRun", "weight_decay_runs", "plot_weight_decay", "EarlySteps", "early_adaptive_steps",
     "plot_early_steps", "steps_on_the_cubic", "round_off_walk", "eps_slowdown", "WhatGoesWrong", "what_goes_wrong",
     "plot_failures",
     "NoiseAveraging", "noise_averaging", "noise_floor", "NoiseStudy", "noise_study", "plot_noise", "buffers_per_parameter",
@@ -127,23 +127,34 @@ def plot_counterexample(runs: Mapping[str, tuple[str, str, np.ndarray]], big: fl
 CURVATURES = np.logspace(-3, 2, 6)  # one weight per curvature h: f(θ) = Σ h_i (θ_i − 1)²/2
 
 
+def _separable_quadratic(p: np.ndarray) -> np.ndarray:
+    return 0.5 * np.tensordot(CURVATURES, (np.asarray(p) - 1.0) ** 2, axes=(0, 0))
+
+
 def _separable_quadratic_grad(theta: np.ndarray) -> np.ndarray:
     return CURVATURES * (theta - 1.0)
 
 
+separable_quadratic = Objective(
+    name="separable quadratic",
+    formula="f(θ) = Σ h_i(θ_i − 1)²/2, h = 1e-3 … 100",
+    f=_separable_quadratic,
+    grad=_separable_quadratic_grad,
+    minimum=(1.0,) * len(CURVATURES),
+    start=(1.0,) * len(CURVATURES),  # the unregularised minimum: only the decay moves the weights
+    bounds=((0.0, 2.0),) * len(CURVATURES),
+)
+
+
 def weight_decay_endpoints(optimizer: Optimizer, steps: int = 3000) -> tuple[np.ndarray, list]:
-    """Run on f(θ) = Σ h_i(θ_i − 1)²/2 from θ = 1 (the unregularised minimum); return θ_T and the states.
+    """Run on f(θ) = Σ h_i(θ_i − 1)²/2 from θ = 1 (the unregularised minimum); return θ_T and the states
+    after steps 1 … T.
 
     Six weights whose gradients differ in scale by 10⁵; the regularised solution of the L2 problem
     f + λ‖θ‖²/2 is θ_i = h_i/(h_i + λ).
     """
-    theta = np.ones_like(CURVATURES)
-    state = optimizer.init(theta)
-    states = []
-    for _ in range(steps):
-        theta, state = optimizer.update(theta, _separable_quadratic_grad(theta), state)
-        states.append(state)
-    return theta, states
+    history = run(optimizer, separable_quadratic, steps=steps)
+    return history.params[-1], history.states[1:]
 
 
 def effective_decay(optimizer: Optimizer, states: Sequence) -> np.ndarray:
@@ -288,14 +299,7 @@ def steps_on_the_cubic(lr: float, steps: int = 60) -> np.ndarray:
     No box here: f is unbounded below, and a run that crosses the maximum at 0 slides away for ever,
     α per step.
     """
-    optimizer = Adam(lr)
-    theta = np.array(cubic.start)
-    state = optimizer.init(theta)
-    xs = [theta[0]]
-    for _ in range(steps):
-        theta, state = optimizer.update(theta, cubic.grad(theta), state)
-        xs.append(theta[0])
-    return np.array(xs)
+    return run(Adam(lr), cubic, steps=steps).params[:, 0]
 
 
 def round_off_walk(eps: float, steps: int = 1000, lr: float = 1e-2, scale: float = 1e-12,
@@ -327,13 +331,19 @@ class WhatGoesWrong(NamedTuple):
     cubic: dict[float, np.ndarray]  # lr -> x_t of Adam on the cubic (``steps_on_the_cubic``)
     round_off: dict[float, np.ndarray]  # small ε -> θ_t of the round-off weight (``round_off_walk``)
     slowdown: dict[float, np.ndarray]  # large ε -> f − f* on the quadratic (``eps_slowdown``)
+    round_off_lr: float
+    round_off_scale: float  # the size of the round-off gradient
+    slowdown_lr: float
 
 
 def what_goes_wrong(lrs: Sequence[float] = (0.05, 0.5, 1.0, 2.0), small_eps: Sequence[float] = (1e-8, 1e-12, 0.0),
-                    large_eps: Sequence[float] = (1e-8, 1.0, 10.0, 100.0)) -> WhatGoesWrong:
+                    large_eps: Sequence[float] = (1e-8, 1.0, 10.0, 100.0), round_off_lr: float = 1e-2,
+                    round_off_scale: float = 1e-12, slowdown_lr: float = 0.3) -> WhatGoesWrong:
     """The three experiments of ``plot_failures``: learning rate too large, ε too small, ε too large."""
-    return WhatGoesWrong({lr: steps_on_the_cubic(lr) for lr in lrs}, {eps: round_off_walk(eps) for eps in small_eps},
-                         {eps: eps_slowdown(eps) for eps in large_eps})
+    return WhatGoesWrong({lr: steps_on_the_cubic(lr) for lr in lrs},
+                         {eps: round_off_walk(eps, lr=round_off_lr, scale=round_off_scale) for eps in small_eps},
+                         {eps: eps_slowdown(eps, slowdown_lr) for eps in large_eps},
+                         round_off_lr, round_off_scale, slowdown_lr)
 
 
 def plot_failures(runs: WhatGoesWrong) -> plt.Figure:
@@ -352,19 +362,20 @@ def plot_failures(runs: WhatGoesWrong) -> plt.Figure:
     axes[0].set_yscale("symlog", linthresh=2)
     axes[0].set_xlabel("step t")
     axes[0].set_ylabel("x_t  (symlog: linear within ±2)")
-    axes[0].set_title(f"lr too large: {cubic.formula}, x0 = 0.001", fontsize=9)
+    axes[0].set_title(f"lr too large: {cubic.formula}, x0 = {cubic.start[0]:g}", fontsize=9)
     for (eps, path), colour, style in zip(runs.round_off.items(), shades[1:], styles):
         axes[1].plot(np.abs(path), style, color=colour, label=f"ε = {eps:g}")
     axes[1].set_yscale("log")
     axes[1].set_ylim(1e-8, 2)
     axes[1].set_xlabel("step t")
     axes[1].set_ylabel("|θ_t| (log scale)")
-    axes[1].set_title("ε too small: gradient = round-off noise ~1e-12, lr 0.01", fontsize=9)
+    axes[1].set_title(f"ε too small: gradient = round-off noise ~{runs.round_off_scale:g}, lr {runs.round_off_lr:g}",
+                      fontsize=9)
     for (eps, gaps), colour, style in zip(runs.slowdown.items(), shades, styles):
         axes[2].semilogy(np.maximum(gaps, 1e-16), style, color=colour, label=f"ε = {eps:g}")
     axes[2].set_xlabel("step t")
     axes[2].set_ylabel("f(θ_t) − f*  (log scale)")
-    axes[2].set_title("ε too large: the quadratic, lr 0.3", fontsize=9)
+    axes[2].set_title(f"ε too large: the quadratic, lr {runs.slowdown_lr:g}", fontsize=9)
     for ax in axes:
         ax.legend(fontsize=7, title="Adam", title_fontsize=7)
     fig.suptitle("What goes wrong: Adam with β = (0.9, 0.999), one setting changed at a time", fontsize=9.5)
@@ -430,10 +441,14 @@ class NoiseStudy(NamedTuple):
     learning_rates: dict[str, float]  # each optimizer's learning rate for the noise floors
     noises: tuple[float, ...]  # the noise levels σ of the floors
     floors: dict[str, list[float]]  # name -> ``noise_floor`` at each σ
+    floor_steps: int  # each floor: the mean over the last ``floor_last`` of ``floor_steps`` steps
+    floor_last: int
+    floor_runs: int  # independent runs per floor
 
 
 def noise_study(names_and_lrs: Mapping[str, float], noises: Sequence[float] = (0.1, 1.0, 10.0, 100.0),
-                mean: float = 1.0, noise: float = 3.0, steps: int = 200, seed: int = 0) -> NoiseStudy:
+                mean: float = 1.0, noise: float = 3.0, steps: int = 200, seed: int = 0, floor_steps: int = 1000,
+                floor_last: int = 200, floor_runs: int = 200) -> NoiseStudy:
     """Claim (b) and the noise part of (c): Adam(1e-3) on one noisy gradient stream (seeded), and the noise
     floor of each named optimizer at its learning rate for every noise level."""
     rng = np.random.default_rng(seed)
@@ -445,9 +460,11 @@ def noise_study(names_and_lrs: Mapping[str, float], noises: Sequence[float] = (0
         theta, state = adam.update(theta, np.array([g]), state)
         m_hat.append(state.m_hat[0])
         step.append(-state.delta[0] / adam.lr)
-    floors = {name: [noise_floor(name, lr, sigma) for sigma in noises] for name, lr in names_and_lrs.items()}
+    floors = {name: [noise_floor(name, lr, sigma, steps=floor_steps, runs=floor_runs, seed=seed, last=floor_last)
+                     for sigma in noises]
+              for name, lr in names_and_lrs.items()}
     return NoiseStudy(gradients, np.array(m_hat), np.array(step), mean, noise, seed, dict(names_and_lrs),
-                      tuple(noises), floors)
+                      tuple(noises), floors, floor_steps, floor_last, floor_runs)
 
 
 def plot_noise(study: NoiseStudy) -> plt.Figure:
@@ -469,8 +486,8 @@ def plot_noise(study: NoiseStudy) -> plt.Figure:
         ax_f.loglog(study.noises, values, plots.style(name), marker="o", color=plots.color(name), ms=4,
                     label=f"{name}, lr {study.learning_rates[name]:g}")
     ax_f.set_xlabel("gradient noise σ (log scale)")
-    ax_f.set_ylabel("mean f − f*, steps 801–1000 (log)")
-    ax_f.set_title("the noise floor on the quadratic (200 runs each, seed 0)", fontsize=9)
+    ax_f.set_ylabel(f"mean f − f*, steps {study.floor_steps - study.floor_last + 1}–{study.floor_steps} (log)")
+    ax_f.set_title(f"the noise floor on the quadratic ({study.floor_runs} runs each, seed {seed})", fontsize=9)
     ax_f.legend(fontsize=7)
     fig.suptitle("Noisy gradients: m̂ averages the noise away, v̂ scales the step down; neither converges "
                  "with a constant lr", fontsize=9.5)

@@ -1,7 +1,8 @@
 """Notebook 05: fair comparisons of the optimizers, the zoo and the popular claims (a), (c), (e).
 
 The popular optimizer pictures leave Adam out, tune each method by an unstated search or clip its
-gradients (jettify/pytorch-optimizer #219). Here every optimizer of ``adam_edu`` runs
+gradients (jettify/pytorch-optimizer #219). Here every method of ``adam_edu.registry`` marked ``zoo`` (the
+twelve of notebooks 01–10) runs
 
 * from the same start, for the same number of steps (``STEPS``), without gradient clipping;
 * with its learning rate chosen by the same small grid search (``LEARNING_RATES``) and the same
@@ -162,7 +163,8 @@ def best_runs(searches: Mapping[str, GridSearch]) -> dict[str, Trajectory]:
 # ================================================================================================
 # Figures (notebook 05)
 
-RULE = f"lr: best f − f* after {STEPS} steps on the grid 1e-4…3 (×√10 apart)"
+_LOWEST = f"{LEARNING_RATES[0]:.0e}".replace("e-0", "e-")  # 1e-4
+RULE = f"lr: best f − f* after {STEPS} steps on the grid {_LOWEST}…{LEARNING_RATES[-1]:g} (×√10 apart)"
 
 
 def draw_light_contours(ax: plt.Axes, objective: Objective, resolution: int = 120, count: int = 14) -> None:
