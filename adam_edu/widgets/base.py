@@ -64,12 +64,12 @@ def fast_png(rgba: np.ndarray, compress_level: int = PNG_COMPRESS_LEVEL) -> byte
     rows[:, 0] = 0  # filter type None
     rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    def chunk(kind: bytes, data: bytes) -> list[bytes]:
+        return [struct.pack(">I", len(data)), kind, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))]
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, deflate, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(rows, compress_level)) + chunk(b"IEND", b""))
+    return b"".join([b"\x89PNG\r\n\x1a\n", *chunk(b"IHDR", header),
+                     *chunk(b"IDAT", zlib.compress(rows, compress_level)), *chunk(b"IEND", b"")])
 
 
 class Refresh(NamedTuple):
