@@ -82,10 +82,11 @@ def slider_notebooks(folder: Path) -> list[Path]:
 
 def test_slider_notebooks_lists_every_slider_notebook() -> None:
     """browser_helpers.SLIDER_NOTEBOOKS, which the tests and the browser benchmark run, names them all."""
-    assert SLIDER_NOTEBOOKS == [path.name for path in slider_notebooks(REPO / "notebooks")]
+    found = [path.name for path in slider_notebooks(REPO / "notebooks")]
+    assert SLIDER_NOTEBOOKS == found, f"browser_helpers.SLIDER_NOTEBOOKS should be {found}"
 
 
-def tested_notebooks() -> list[Path]:
+def notebooks_under_test() -> list[Path]:
     """SLIDER_NOTEBOOKS (or, with ADAM_EDU_BROWSER_NOTEBOOKS=DIR, the slider notebooks found in DIR)."""
     if NOTEBOOKS == (REPO / "notebooks").resolve():
         return [NOTEBOOKS / name for name in SLIDER_NOTEBOOKS]
@@ -93,7 +94,7 @@ def tested_notebooks() -> list[Path]:
 
 
 def notebook_params() -> list:
-    found = tested_notebooks()
+    found = notebooks_under_test()
     if not found:
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"no slider notebook in {NOTEBOOKS} yet"))]
     return [pytest.param(path, id=path.stem) for path in found]
@@ -146,7 +147,7 @@ def voila_apps(workspace, browser) -> Iterator[dict[str, dict]]:
     """
     apps: dict[str, dict] = {}
     with contextlib.ExitStack() as stack:
-        for notebook in tested_notebooks():  # start them all, then wait for each
+        for notebook in notebooks_under_test():  # start them all, then wait for each
             port = free_port()
             command = voila_command(workspace / "work" / "notebooks" / notebook.name, port)
             process, log = start(command, workspace, f"voila_{notebook.stem}")

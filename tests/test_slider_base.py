@@ -71,6 +71,7 @@ def test_the_picture_scales_to_the_column_and_wraps_under_the_controls():
     assert row.children[-1] is experiment.image
     assert row.layout.flex_flow == "row wrap"
     assert experiment.image.layout.max_width == "100%" and experiment.image.layout.height == "auto"
+    assert experiment.image.layout.align_self == "flex-start"  # not stretched to the controls' height
 
 
 @pytest.mark.parametrize("level", [0, 1, 9])

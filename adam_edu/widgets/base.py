@@ -213,7 +213,7 @@ class SliderExperiment:
         controls = widgets.VBox(list(self.controls.values()) + readout, layout=widgets.Layout(min_width="320px"))
         # The picture never wider than the column it is in (scaled, keeping its aspect ratio); when the
         # controls and the picture do not fit side by side, the picture wraps under the controls.
-        self.image.layout = widgets.Layout(max_width="100%", height="auto", object_fit="contain")
+        self.image.layout = widgets.Layout(max_width="100%", height="auto", align_self="flex-start")
         row = widgets.HBox([controls, self.image], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
         return widgets.VBox(header + [row], layout=widgets.Layout(width="100%"))
 
