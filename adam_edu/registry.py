@@ -25,14 +25,18 @@ from typing import Any, Mapping
 from adam_edu.optimizers import (
     SGD,
     AdaDelta,
+    Adafactor,
     AdaGrad,
     AdaMax,
     Adam,
     AdamW,
+    Lion,
+    Muon,
     Nadam,
     Optimizer,
     RAdam,
     RMSProp,
+    ScheduleFreeAdamW,
 )
 
 __all__ = ["Variant", "FAMILIES", "VARIANTS", "ALL_OPTIMIZERS", "variant", "make", "labels", "label", "options"]
@@ -79,6 +83,11 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("Adam (no bias correction)", Adam, "Adam", "#2ca02c", "-", {"bias_correction": False}, zoo=False),
     Variant("Adam (ε̂, Keras)", Adam, "Adam", "#ff9896", ":", {"eps_hat": True}, zoo=False),
     Variant("Adam + L2", Adam, "Adam", "#a50f15", "--", {"weight_decay": 1e-2}, zoo=False),
+    # after Adam (notebook 12): greens, and Muon a dark teal
+    Variant("Adafactor", Adafactor, "after Adam", "#1b9e77", "--", zoo=False),
+    Variant("Lion", Lion, "after Adam", "#66a61e", "-.", zoo=False),
+    Variant("Schedule-free AdamW", ScheduleFreeAdamW, "after Adam", "#a6d854", ":", zoo=False),
+    Variant("Muon", Muon, "after Adam", "#00441b", "-", zoo=False),
 )
 
 _BY_LABEL = {v.label: v for v in VARIANTS}
