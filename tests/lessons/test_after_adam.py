@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from adam_edu import plots, registry
 from adam_edu.functions import beale, quadratic, rosenbrock
 from adam_edu.lessons import after_adam, zoo
 from adam_edu.optimizers import SGD, Adafactor, Adam, AdamW, Lion, Muon, ScheduleFreeAdamW
@@ -30,6 +31,7 @@ def test_memory_is_measured_from_the_state_arrays(rows):
     assert rows["Adafactor"].bytes == 4 * (factored + biases)
     assert rows["Muon"].bytes == 4 * (count + biases)  # m for everything, v for the biases
     assert rows["Schedule-free AdamW"].bytes == 2 * 4 * count
+    assert set(registry.labels()) <= set(rows)  # every variant of the collection
     assert rows["Adam"].bytes_per_parameter == 8.0 and rows["Adam"].relative_to_adam == 1.0
     assert f"{rows['Adafactor'].bytes_per_parameter:.4f}" == "0.0152"  # printed by notebook 12
     assert round(rows["Adam"].bytes / rows["Adafactor"].bytes) == 528
@@ -107,10 +109,36 @@ def test_train_mlp_is_seeded_and_evaluates_schedule_free_at_x():
 
 
 def test_the_racers_look_different():
-    looks = [after_adam.look(label) for label in after_adam.MLP_GRIDS]
-    assert len({colour for colour, _ in looks}) == len(looks)
+    assert len({plots.color(label) for label in after_adam.MLP_GRIDS}) == len(after_adam.MLP_GRIDS)
     assert set(after_adam.MLP_GRIDS) == set(after_adam.RACERS) | {"Muon"}
-    assert set(after_adam.AFTER_ADAM_LOOK) == {"Adafactor", "Lion", "Schedule-free AdamW", "Muon"}
+    assert set(registry.labels(family="after Adam")) == {"Adafactor", "Lion", "Schedule-free AdamW", "Muon"}
     assert type(after_adam.mlp_factories(1e-3)["Muon"](0.01)) is Muon
     assert after_adam.mlp_factories(2e-3)["Muon"](0.01).adam_lr == 2e-3
     assert {type(make(0.1)) for make in after_adam.RACERS.values()} == {Adam, AdamW, Adafactor, Lion, ScheduleFreeAdamW}
+
+
+# --- the exercises --------------------------------------------------------------------------------
+
+from adam_edu.exercises import NotQuiteRight  # noqa: E402
+from adam_edu.lessons.after_adam import exercises  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["lion_step", "factored_second_moment", "evaluation_point"])
+def test_each_model_solution_passes_its_check_and_none_is_not_attempted(name):
+    check, solution = getattr(exercises, f"check_{name}"), getattr(exercises, f"solution_{name}")
+    assert check(solution)
+    assert not check(lambda *args: None)
+
+
+def test_the_checks_name_the_classic_mistakes():
+    with pytest.raises(NotQuiteRight, match="signSGD"):
+        exercises.check_lion_step(lambda th, g, m, lr, b1, b2: (th - lr * np.sign(g), b2 * m + (1 - b2) * g))
+    with pytest.raises(NotQuiteRight, match="updated momentum"):
+        exercises.check_lion_step(
+            lambda th, g, m, lr, b1, b2: (th - lr * np.sign(b2 * m + (1 - b2) * g), b2 * m + (1 - b2) * g))
+    with pytest.raises(NotQuiteRight, match="counts the overall scale twice"):
+        exercises.check_factored_second_moment(lambda G: np.outer((G**2).mean(axis=1), (G**2).mean(axis=0)))
+    with pytest.raises(NotQuiteRight, match="that is y"):
+        exercises.check_evaluation_point(lambda y, z, beta1: y)
+    with pytest.raises(NotQuiteRight, match="β1 weighs x"):
+        exercises.check_evaluation_point(lambda y, z, beta1: (y - beta1 * z) / (1 - beta1))
