@@ -30,17 +30,21 @@ from threadpoolctl import threadpool_limits
 from adam_edu import data
 from adam_edu.lessons.in_practice.training import (
     SELECTION_RULE,
+    TWIN_PERTURBATION,
+    UNSTABLE,
     Config,
     Split,
     make_split,
     train,
+    shown,
+    twin_gaps,
     validation_score,
 )
-from adam_edu.paper.training import Progress, ResultStore
+from adam_edu.paper.training import Progress, ResultStore, significant
 from adam_edu.plots import REPOSITORY_FIGURES
 
 __all__ = [
-    "MODES", "SIZES", "STORED", "SELECTION_RULE", "load_split", "Runner", "stored_runner",
+    "shown", "MODES", "SIZES", "STORED", "SELECTION_RULE", "load_split", "Runner", "stored_runner",
     "GRIDS", "tuned_comparison", "summarise", "wilson_verdict",
     "first_steps", "range_test", "read_range_test", "smoothed",
     "WEIGHT_DECAY_GRID", "weight_decay_grid", "best_per_row",
@@ -88,7 +92,8 @@ class Runner:
     a JSON file for full mode: an interrupted run resumes, finished runs are never trained again)."""
 
     def __init__(self, mode: str, *, path: Optional[Path] = None, restart: bool = False, progress: bool = False,
-                 split: Optional[Split] = None, data_dir=None, read_only: bool = False):
+                 split: Optional[Split] = None, data_dir=None, read_only: bool = False,
+                 twins: Optional[bool] = None):
         self.mode = _check_mode(mode)
         self.sizes = SIZES[mode]
         self._split, self.data_dir = split, data_dir
@@ -97,6 +102,8 @@ class Runner:
         self.store = ResultStore(path, "in_practice", protocol, restart=restart)
         self.progress = progress
         self.read_only = read_only
+        # quick mode prints its runs, and nbval compares them on any CPU: each run is trained twice (its twin)
+        self.twins = mode == "quick" if twins is None else twins
         self.trained = 0  # runs trained in this session (not read from the store)
 
     @property
@@ -121,6 +128,11 @@ class Runner:
             try:  # one BLAS thread: these matrices are small, and threads would only fight over the shared cores
                 with threadpool_limits(limits=1, user_api="blas"):
                     curve = train(self.split, config, on_epoch=lambda epoch: bar.advance())
+                    if self.twins:
+                        twin = train(self.split, config, perturbation=TWIN_PERTURBATION)
+                        gaps = twin_gaps(curve, twin)
+                        curve["twin_gaps"] = [significant(gap, 3) for gap in gaps]  # None for +inf
+                        curve["unstable"] = not max(gaps) <= UNSTABLE
             finally:
                 bar.close()
             self.store.put(panel, config.key, curve)
@@ -313,7 +325,7 @@ def clipping(runner: Runner, best: dict[str, float], factor: float = 10.0) -> li
                 curve = runner.run("clipping", runner.config(name, lr * scale, clip=clip, schedule=COMPARISON_SCHEDULE))
                 rows.append({"optimizer": name, "lr": lr * scale, "clip": clip, "val_acc": curve["val_acc"][-1],
                              "val_loss": curve["val_loss"][-1], "clipped": curve["clipped"],
-                             "diverged": curve["diverged_at"] is not None})
+                             "diverged": curve["diverged_at"] is not None, "curve": curve})
     return rows
 
 
@@ -329,7 +341,7 @@ def batch_sizes(runner: Runner) -> list[dict]:
                  for lr in BATCH_GRID["lr"]]
         lr, curve = min(tried, key=lambda item: validation_score(item[1]))
         rows.append({"batch_size": batch, "best_lr": lr, "val_acc": curve["val_acc"][-1], "val_loss": curve["val_loss"][-1],
-                     "steps": curve["steps"], "on_edge": lr in (BATCH_GRID["lr"][0], BATCH_GRID["lr"][-1])})
+                     "steps": curve["steps"], "on_edge": lr in (BATCH_GRID["lr"][0], BATCH_GRID["lr"][-1]), "curve": curve})
     return rows
 
 

@@ -114,7 +114,7 @@ def draw_weight_decay(values: Mapping[str, np.ndarray], rates: Sequence[float], 
         ax.set_xticks(range(len(lambdas[form])), [f"{v:g}" for v in lambdas[form]])
         ax.set_yticks(range(len(rates)), [f"{v:g}" for v in rates])
         decay = "α_t·λ (PyTorch, Keras, optax)" if form == "AdamW" else "η_t·λ, η_t = α_t/α (Loshchilov & Hutter)"
-        ax.set(xlabel="λ", ylabel="peak α", title=f"{form}: decay per step {decay}")
+        ax.set(xlabel="λ", ylabel="peak α", title=f"{form}\ndecay per step {decay}")
     fig.colorbar(image, ax=axes, label="validation loss, last epoch (log scale)")
     fig.suptitle(f"AdamW's λ against α, cosine schedule; red box: each row's lowest validation loss; {where}", fontsize=10)
     return fig

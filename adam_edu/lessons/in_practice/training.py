@@ -23,10 +23,11 @@ from adam_edu import schedules
 from adam_edu.data import minibatches, standardize
 from adam_edu.nn import MLP
 from adam_edu.optimizers import SGD, Adam, AdamW, Optimizer, RAdam
-from adam_edu.paper.training import significant
+from adam_edu.paper.training import TWIN_PERTURBATION, UNSTABLE, significant  # noqa: F401  (re-exported)
 
 __all__ = ["Split", "make_split", "OPTIMIZERS", "Config", "build_optimizer", "clip_by_global_norm",
-           "global_norm", "train", "SELECTION_RULE", "validation_score"]
+           "global_norm", "train", "SELECTION_RULE", "validation_score", "twin_gaps", "reliable_digits", "shown",
+           "TWIN_PERTURBATION", "UNSTABLE"]
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _evaluate(model: MLP, params: dict, x: np.ndarray, y: np.ndarray) -> tuple[f
 _ORDER = 1  # the minibatch order of epoch e comes from default_rng([seed, _ORDER, e]), as in paper.training
 
 
-def train(split: Split, config: Config, *, on_epoch=None) -> dict:
+def train(split: Split, config: Config, *, on_epoch=None, perturbation: float = 0.0) -> dict:
     """Train an MLP (ReLU, no dropout) on ``split`` with ``config``; return its curves.
 
     α_t follows ``config.schedule`` with linear warm-up over ``config.warmup_steps`` steps (``schedules``), over the
@@ -173,9 +174,12 @@ def train(split: Split, config: Config, *, on_epoch=None) -> dict:
     ``train_acc``, ``val_loss``, ``val_acc``, ``test_loss``, ``test_acc`` (full passes, no noise); ``batch_loss``,
     the loss of every minibatch (``lr_range`` runs) or the mean per epoch; ``clipped``, the fraction of steps
     whose gradient was clipped; ``step_norms``, ‖Δθ_t‖ of the first ``step_sizes`` steps; ``diverged_at``.
+    ``perturbation``: start from the initial weights × (1 + perturbation), for the twin test (``twin_gaps``).
     """
     model = MLP(split.x_train.shape[1], hidden=config.hidden, dropout=0.0, input_dropout=0.0)
     params = model.init(config.seed, split.x_train.dtype)
+    if perturbation:
+        params = {name: value * value.dtype.type(1 + perturbation) for name, value in params.items()}
     optimizer = build_optimizer(config.optimizer, config.lr, dict(config.hyper))
     state = optimizer.init(params)
     n = len(split.y_train)
@@ -237,12 +241,59 @@ def train(split: Split, config: Config, *, on_epoch=None) -> dict:
 
 
 SELECTION_RULE = ("best setting = highest validation accuracy at the last epoch, ties broken by the lower "
-                  "validation loss (diverged runs excluded); the test split is never used to choose")
+                  "validation loss (diverged and unstable runs excluded); the test split is never used to choose")
 
 
 def validation_score(curve: dict) -> tuple[float, float]:
     """What ``SELECTION_RULE`` minimises: (−validation accuracy, validation loss) at the last epoch; (+inf, +inf)
-    for a run that diverged."""
-    if curve["diverged_at"] is not None or curve["val_loss"][-1] is None:
+    for a run that diverged, or whose twin ended elsewhere (its result depends on the CPU)."""
+    if curve["diverged_at"] is not None or curve["val_loss"][-1] is None or curve.get("unstable"):
         return (math.inf, math.inf)
     return (-float(curve["val_acc"][-1]), float(curve["val_loss"][-1]))
+
+
+def twin_gaps(curve: dict, twin: dict) -> list[float]:
+    """Per epoch (0, 1, …), the largest relative difference between a run's training and validation losses and its
+    twin's (the run again from initial weights × (1 + TWIN_PERTURBATION)): ``paper.training``'s twin test, epoch by
+    epoch. An epoch where either run had diverged counts as +inf.
+
+    A run whose gap exceeds ``UNSTABLE`` amplifies a last-bit difference more than 10⁸ times: its numbers from that
+    epoch on depend on the CPU (BLAS kernels, SIMD loops); ``shown`` prints them with fewer digits, or not at all.
+    """
+    names = ("train_loss", "val_loss")
+    length = max(len(curve["train_loss"]), len(twin["train_loss"]))
+    gaps = []
+    for epoch in range(length):
+        if epoch >= len(curve["train_loss"]) or epoch >= len(twin["train_loss"]):
+            gaps.append(math.inf)
+            continue
+        a = np.array([curve[name][epoch] for name in names], dtype=float)
+        b = np.array([twin[name][epoch] for name in names], dtype=float)
+        with np.errstate(all="ignore"):
+            gap = np.max(np.abs(a - b) / np.maximum(np.abs(a), np.finfo(float).tiny))
+        gaps.append(float(gap) if np.isfinite(gap) else math.inf)
+    return gaps
+
+
+def reliable_digits(gap: float, digits: int = 3) -> int:
+    """How many significant digits of a value agree between a run and its twin whose relative gap is ``gap``, less one
+    for safety, at most ``digits``; 0 (the value is not printed) for a gap of 1% or more."""
+    if not math.isfinite(gap):
+        return 0
+    if gap <= 1e-6:  # below the 6 digits stored: every printed digit agrees
+        return digits
+    return max(0, min(digits, math.floor(-math.log10(gap)) - 1))
+
+
+def shown(value: float, curve: dict, epoch: int = -1, digits: int = 3) -> str:
+    """``value`` (of ``curve`` at ``epoch``) with the digits its twin run agrees on (``reliable_digits``), or
+    "unstable"; a run without a twin (full mode, stored) is shown with ``digits``; a diverged run as "diverged"."""
+    if curve.get("diverged_at") is not None:
+        return "diverged"
+    gaps = curve.get("twin_gaps")
+    if gaps is None:
+        return f"{value:.{digits}g}"
+    upto = len(gaps) if epoch == -1 else epoch + 1
+    gap = max((math.inf if g is None else g) for g in gaps[:upto])
+    kept = reliable_digits(gap, digits)
+    return f"{value:.{kept}g}" if kept else "unstable"
