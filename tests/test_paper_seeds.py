@@ -91,6 +91,21 @@ def test_a_seed_whose_rerun_is_unstable_is_left_out():
     assert "(unstable on seed 2: left out)" in results.summary()
 
 
+def test_a_seed_not_finished_counts_where_it_finished():
+    """Re-runs cut short (the full mode's time ran out): a seed votes only if every best setting finished on it, and
+    the summary says over how many seeds each row's spread is."""
+    lowest = [0.20, 0.30, 0.30, 0.40, 0.30]
+    results = fig2_results([lowest, lowest, lowest])
+    results.seed_runs["a"][2] = results.seed_runs["a"][2][:4]  # AdaDelta's run on seed 2 did not finish
+    claim = claims.fig2(results)[0]
+    assert claim.verdict == "held" and claim.measured.startswith("2 seeds") and claim.measured.endswith("2 of 2 seeds")
+    summary = results.summary().splitlines()
+    assert summary[0].endswith("(not every re-run finished: each row says over how many)")
+    assert summary[1].endswith("(3 of 3 seeds)") and summary[5].endswith("(2 of 3 seeds)")
+    results.seed_runs["a"][2] = []  # none finished on seed 2
+    assert results.seeds("a") == [0, 1] and "over how many" not in results.summary()
+
+
 def test_spread_is_the_mean_and_the_range():
     assert training.spread([0.2, 0.19, 0.21]) == "0.2 (0.19–0.21)"
     assert training.spread([0.231]) == "0.231"

@@ -922,15 +922,19 @@ class Results:
     seed_problems: dict[str, dict] = field(default_factory=dict)  # the protocol of each seed's panel
 
     def seeds(self, panel: str) -> list[int]:
-        """The seeds a panel's best settings were trained on: the grid's own, then the re-runs' (``with_seeds``)."""
-        return [self.problems[panel]["seed"], *sorted(self.seed_runs.get(panel, {}))]
+        """The seeds a panel's best settings were trained on: the grid's own, then the re-runs' (``with_seeds``)
+        where at least one re-run finished."""
+        return list(self.best_on_seeds(panel))
 
     def best_on_seeds(self, panel: str) -> dict[int, dict[tuple[str, str], Run]]:
         """Per seed, each (optimizer, variant)'s run of its best setting (chosen on the grid's seed): the grid's
-        own best runs, then the re-runs of the same settings on each other seed (a re-run not finished is absent)."""
+        own best runs, then the re-runs of the same settings on each other seed (a re-run not finished is absent; a
+        seed with none finished too)."""
         chosen = self.best(panel)
         out = {self.problems[panel]["seed"]: chosen}
         for seed, runs in sorted(self.seed_runs.get(panel, {}).items()):
+            if not runs:
+                continue
             by_setting = {run.setting: run for run in runs}
             out[seed] = {key: by_setting[run.setting] for key, run in chosen.items() if run.setting in by_setting}
         return out
@@ -951,7 +955,9 @@ class Results:
         for panel, runs in self.runs.items():
             spec = self.problems[panel]
             on_seeds = self.best_on_seeds(panel)
+            partial = any(len(chosen) < len(best(runs)) for chosen in on_seeds.values())
             seeds_text = f", {len(on_seeds)} seeds: mean (min–max) over the seeds" if len(on_seeds) > 1 else ""
+            seeds_text += " (not every re-run finished: each row says over how many)" if partial else ""
             lines.append(f"{panel}: {spec['description']}, {spec['epochs']} epochs{seeds_text}")
             for (name, variant), run in best(runs).items():
                 tried = sum(1 for r in runs if (r.setting.optimizer, r.setting.variant) == (name, variant))
@@ -962,6 +968,7 @@ class Results:
                 unstable = [seed for seed, chosen in on_seeds.items() if (name, variant) in chosen and chosen[name, variant].unstable]
                 edge += f"  (unstable on seed {', '.join(map(str, unstable))}: left out)" if unstable and again else ""
                 used = [run] + [r for r in again if not r.unstable]
+                edge += f"  ({len(used)} of {len(on_seeds)} seeds)" if partial else ""
                 what = f"{name}{' + ' + variant if variant else ''}"
                 lines.append(
                     f"  {what:<28} best of {tried:>2}: {hyper:<32} "
