@@ -302,6 +302,8 @@ rows = in_practice.clipping(quick, best_lr)
 print(f"{'optimizer':<15} {'α':>6} {'clip':>6} {'steps clipped':>14} {'val acc':>8} {'val loss':>9}")
 for row in rows:
     clip, clipped = ("none", "-") if row["clip"] is None else (f"{row['clip']:g}", f"{row['clipped']:.0%}")
+    if in_practice.shown(row["val_loss"], row["curve"]) == "unstable":
+        clipped = "unstable" if row["clip"] is not None else clipped  # a chaotic run's count depends on the CPU too
     print(f"{row['optimizer']:<15} {row['lr']:>6.2g} {clip:>6} {clipped:>14} "
           f"{in_practice.shown(row['val_acc'], row['curve']):>8} {in_practice.shown(row['val_loss'], row['curve']):>9}")
 
