@@ -38,6 +38,7 @@ SLIDER_NOTEBOOKS = [
     "03_bias_correction.ipynb",
     "04_update_rule.ipynb",
     "05_optimizer_zoo.ipynb",
+    "11_adam_in_practice.ipynb",
 ]
 
 SLIDER_HANDLE = ".widget-slider .noUi-handle"
