@@ -12,7 +12,7 @@
 #   the figures and the numbers without running anything. Slider experiments show a still picture there.
 # - **Run it.** `make lab` opens it in JupyterLab; change a number and run again. The exercises at the end of
 #   each notebook check your answers.
-# - **Play with the sliders.** Notebooks 02–05 each have a *slider experiment*: a figure that is recomputed
+# - **Play with the sliders.** Notebooks 02–05 and 11 each have a *slider experiment*: a figure that is recomputed
 #   as you move its sliders. Each states the question it answers and what to look for. They need a running
 #   Python kernel (your laptop, Binder, or JupyterLite in the browser), or run as standalone apps in Voilà.
 
@@ -32,6 +32,8 @@
 # | 08 | [Paper Figure 2](08_paper_fig2_mlp.ipynb) | the paper's §6.2, the 784-1000-1000-10 MLP with dropout, five optimizers; how sensitive each is to its step size | |
 # | 09 | [Paper Figure 3](09_paper_fig3_cnn.ipynb) | the paper's §6.3, a CNN with and without dropout: the first epochs and the long run, and where Adam's $\hat v_t$ is really below ε | |
 # | 10 | [Paper Figure 4](10_paper_fig4_bias_correction.ipynb) | the paper's §6.4, bias correction in a VAE over 30 settings of β1, β2 and α (60 runs, with and without it): why it blows up without, and why it can look better without at small α | |
+# | 11 | [Adam in practice](11_adam_in_practice.ipynb) | using Adam well: tuned against SGD with momentum on held-out data over seeds (Wilson et al., 2017), schedules and warm-up, a learning-rate range test, AdamW's λ against α, clipping, batch size, and a recipe its results support | schedule shape and warm-up length |
+# | 12 | [After Adam](12_after_adam.ipynb) | Adafactor, Lion, schedule-free AdamW and Muon, each in code beside its paper; races with Adam and AdamW; the memory each optimizer keeps per parameter, measured | |
 #
 # The cell below reads the folder, so the map cannot drift from what is really here: each notebook's title
 # comes from its first cell.
@@ -43,7 +45,7 @@ from pathlib import Path
 MAP = [
     "00_start_here", "01_cubic_example", "02_moments", "03_bias_correction", "04_update_rule",
     "05_optimizer_zoo", "06_when_adam_fails", "07_paper_fig1_logistic_regression", "08_paper_fig2_mlp",
-    "09_paper_fig3_cnn", "10_paper_fig4_bias_correction",
+    "09_paper_fig3_cnn", "10_paper_fig4_bias_correction", "11_adam_in_practice", "12_after_adam",
 ]
 
 
@@ -81,7 +83,7 @@ print("\n".join(lines))
 # %% [markdown]
 # ## A first reading
 #
-# About four hours, in this order; each notebook takes 20–40 minutes and ends with a summary and exercises.
+# About five hours, in this order; each notebook takes 20–40 minutes and ends with a summary and exercises.
 #
 # 1. **01 The cubic example.** Algorithm 1 on a one-dimensional function, number by number. Keep the paper
 #    open beside `adam_edu/optimizers.py`: `Adam.update` is the algorithm box, line for line.
@@ -91,6 +93,8 @@ print("\n".join(lines))
 # 4. **05 The optimizer zoo**: Adam beside its relatives on four landscapes, in fair races.
 # 5. **06 When Adam fails**: the limits, after the strengths; it builds on 05's races and optimizers.
 # 6. **07–10**, the paper's own experiments (Figures 1–4), with the numbers the paper reports beside ours.
+# 7. **11 Adam in practice**: held-out data, schedules, warm-up, choosing α, weight decay; then **12 After Adam**:
+#    what people use instead today, and what each costs in memory.
 #
 # **10 Paper Figure 4** is the paper's experiment on bias correction; if you want it while 03 and 04 are fresh, read
 # it right after them, before 05.
@@ -182,10 +186,11 @@ import adam_edu
 package = Path(adam_edu.__file__).parent
 modules = {path.stem: path for path in package.glob("*.py") if path.name != "__init__.py"}
 modules |= {path.parent.name: path for path in package.glob("*/__init__.py")}  # subpackages
+modules |= {f"lessons.{path.parent.name}": path for path in package.glob("lessons/*/__init__.py")}  # one per notebook
 lines = []
 for name, path in sorted(modules.items()):
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-    lines.append(f"adam_edu.{name:14s} {docstring.splitlines()[0] if docstring else ''}")
+    lines.append(f"adam_edu.{name:24s} {docstring.splitlines()[0] if docstring else ''}")
 print("\n".join(lines))
 
 # %% [markdown]

@@ -1,4 +1,4 @@
-"""Experiments on Adam's update rule θ ← θ − α·m̂/(√v̂ + ε) (notebook 04).
+"""Notebook 04: experiments on Adam's update rule θ ← θ − α·m̂/(√v̂ + ε).
 
 The step size, the paper's §2.1 bound (a lone gradient's step) and the true supremum over all gradient
 sequences, the ε conventions of the libraries, and Adam's relatives as special cases or limits (paper §5
