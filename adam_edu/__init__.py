@@ -9,19 +9,23 @@ name, e.g. ``from adam_edu import functions``.
 from adam_edu.optimizers import (
     SGD,
     AdaDelta,
+    Adafactor,
     AdaGrad,
     Adam,
     AdamW,
     AdaMax,
+    Lion,
+    Muon,
     Nadam,
     Optimizer,
     RAdam,
     RMSProp,
+    ScheduleFreeAdamW,
 )
 from adam_edu.registry import ALL_OPTIMIZERS
 
 __all__ = [
     "ALL_OPTIMIZERS", "SGD", "AdaDelta", "AdaGrad", "Adam", "AdamW", "AdaMax", "Nadam", "Optimizer",
-    "RAdam", "RMSProp",
+    "RAdam", "RMSProp", "Adafactor", "Lion", "ScheduleFreeAdamW", "Muon",
 ]
 __version__ = "0.1.0"

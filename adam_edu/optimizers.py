@@ -40,6 +40,11 @@ __all__ = [
     "AdaMax",
     "Nadam",
     "RAdam",
+    "Adafactor",
+    "Lion",
+    "ScheduleFreeAdamW",
+    "Muon",
+    "newton_schulz",
 ]
 
 
