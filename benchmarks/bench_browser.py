@@ -6,7 +6,8 @@
 For every slider notebook (browser_helpers.SLIDER_NOTEBOOKS), in JupyterLab and as a Voilà app, headless
 Chromium (Debian's, through Playwright, as in tests/test_browser.py) runs the notebook, focuses the first
 slider of its experiment and presses an arrow key ``--moves`` times (towards the farther end of the slider,
-so that every press is a new value), waiting for each new picture before the next press, after two
+so that every press is a new value; a slider with fewer positions is walked back and forth), waiting for
+each new picture before the next press, after two
 presses not counted (warm-up). The FLOOR is measured in the same run and the same way: a notebook with one
 slider whose observer sets a label's text, the least a widget round trip costs here.
 
@@ -115,8 +116,7 @@ def press_and_measure(page, scope, target_selector: str, moves: int, received: W
     """Press an arrow key on the first slider ``WARM_UP + moves`` times; the page's timings of the last ``moves``."""
     handle, target = first_slider(scope, target_selector)
     handle.scroll_into_view_if_needed()
-    now, low, high = (float(handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemin",
-                                                                       "aria-valuemax"))
+    now, low, high = slider_position(handle)
     key = "ArrowRight" if high - now >= now - low else "ArrowLeft"
     target.evaluate(WATCH)
     handle.click()
@@ -124,12 +124,20 @@ def press_and_measure(page, scope, target_selector: str, moves: int, received: W
     for press in range(WARM_UP + moves):
         if press == WARM_UP:
             received_before = received.total
+        now, low, high = slider_position(handle)
+        if (key == "ArrowRight" and now >= high) or (key == "ArrowLeft" and now <= low):
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"  # a short slider: back the other way
         count = page.evaluate("window.benchmark.results.length")
         page.keyboard.press(key)
         page.wait_for_function(f"window.benchmark.results.length > {count}", timeout=helpers.PAGE_LOAD * 1000)
         time.sleep(SETTLE)
     results = page.evaluate("window.benchmark.results")[WARM_UP:]
     return {"page": results, "ws_bytes": (received.total - received_before) / moves}
+
+
+def slider_position(handle) -> tuple[float, float, float]:
+    """The slider's value, minimum and maximum, as noUiSlider gives them to screen readers."""
+    return tuple(float(handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
 
 
 def kernel_records(log: Path, skip: int) -> list[dict]:
