@@ -245,6 +245,9 @@ def main() -> None:
     if helpers.find_chromium() is None:
         print("bench_browser: skipped, no Chromium (apt-get install chromium, or set ADAM_EDU_CHROMIUM)")
         return
+    notebooks = [name for name in args.notebooks if (args.source / "notebooks" / name).is_file()]
+    for name in sorted(set(args.notebooks) - set(notebooks)):
+        print(f"bench_browser: {name} is not in {args.source / 'notebooks'}, left out")
     with tempfile.TemporaryDirectory(prefix="adam_edu_bench_browser_") as folder, \
             contextlib.ExitStack() as stack:
         workspace = helpers.make_workspace(Path(folder), args.source.resolve() / "notebooks", args.source.resolve())
@@ -252,9 +255,9 @@ def main() -> None:
         browser = stack.enter_context(helpers.launch_chromium())
         print_header()
         if args.only in (None, "lab"):
-            measure_jupyterlab(workspace, browser, args.notebooks, args.moves)
+            measure_jupyterlab(workspace, browser, notebooks, args.moves)
         if args.only in (None, "voila"):
-            measure_voila(workspace, browser, args.notebooks, args.moves)
+            measure_voila(workspace, browser, notebooks, args.moves)
 
 
 if __name__ == "__main__":
