@@ -37,6 +37,13 @@ def test_memory_is_measured_from_the_state_arrays(rows):
     assert round(rows["Adam"].bytes / rows["Adafactor"].bytes) == 528
 
 
+def test_the_table_names_only_the_arrays_init_made(rows):
+    assert rows["Adam"].buffers == ("m", "v")  # v_max only with AMSGrad
+    assert rows["AMSGrad"].buffers == ("m", "v", "v_max")
+    assert rows["RMSProp"].buffers == ("s",) and rows["RMSProp (centered, momentum)"].buffers == ("s", "g_avg", "b")
+    assert rows["SGD"].buffers == ()
+
+
 def test_the_seed_memory_claim_does_not_hold(rows):
     # "Adam is memory-efficient compared with AdaGrad and RMSProp": two buffers against one
     assert rows["Adam"].bytes_per_parameter == 2 * rows["AdaGrad"].bytes_per_parameter

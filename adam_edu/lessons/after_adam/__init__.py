@@ -69,7 +69,7 @@ def network_shapes(widths: Sequence[int] = PAPER_NETWORK, dtype=np.float32) -> d
 
 class MemoryRow(NamedTuple):
     label: str
-    buffers: tuple[str, ...]  # the state arrays
+    buffers: tuple[str, ...]  # the state arrays init made for these parameters
     bytes: int
     bytes_per_parameter: float
     relative_to_adam: float
@@ -86,7 +86,9 @@ def memory_table(params: Optional[Mapping[str, np.ndarray]] = None,
     for label, make in variants.items():
         optimizer = make(1e-3)
         size = state_bytes(optimizer, params)
-        rows.append(MemoryRow(label, optimizer.slots, size, size / count, size / adam))
+        state = optimizer.init(params)
+        made = tuple(name for name in optimizer.slots if _arrays(getattr(state, name)))  # e.g. no v_max without AMSGrad
+        rows.append(MemoryRow(label, made, size, size / count, size / adam))
     return rows
 
 
