@@ -242,16 +242,21 @@ def test_command_line_names_a_bad_seeds_value(capsys):
 # The stored full-mode re-runs
 
 
+# The seeds on which every best setting of each panel was re-run in the stored full mode, the grid's seed 0 included
+STORED_SEEDS = {"fig1": [0, 1, 2], "fig2": [0, 1, 2], "fig3": [0, 1, 2], "fig4": [0, 1, 2]}
+
+
 @pytest.mark.parametrize("figure", paper.FIGURES)
-def test_stored_full_mode_seeds_are_the_best_settings_on_seeds_1_and_2(figure):
-    path = common.results_path(figure, "full", "fashion", seeds=True)
-    if not path.is_file():
-        pytest.skip(f"{path.name} is not stored")
+def test_stored_full_mode_seeds_are_the_best_settings_on_other_seeds(figure):
+    """The stored re-runs (``python -m adam_edu.paper FIG --seeds 3``): each best setting of the grid, on each seed,
+    each a run of its own (another start, minibatch order and noise: another curve)."""
+    stored = json.loads(common.results_path(figure, "full", "fashion", seeds=True).read_text())
+    assert {spec["seed"] for spec in stored["protocol"]["panels"].values()} == {1, 2}  # the file says which seed
     results = paper.load(figure)
     for panel in results.problems:
-        assert results.seeds(panel) == [0, 1, 2]
         on_seeds = results.best_on_seeds(panel)
-        for seed in (1, 2):
-            assert list(on_seeds[seed]) == list(on_seeds[0]), f"{figure} {panel}: seed {seed} is not finished"
+        complete = [seed for seed, chosen in on_seeds.items() if list(chosen) == list(on_seeds[0])]
+        assert complete == STORED_SEEDS[figure], f"{figure} {panel}"
+        for seed in complete[1:]:
             for key, run in on_seeds[seed].items():
                 assert run.setting == on_seeds[0][key].setting and run.curve["cost"] != on_seeds[0][key].curve["cost"]
