@@ -27,7 +27,7 @@ from scipy import optimize
 from adam_edu import data, nn
 from adam_edu.paper import common
 from adam_edu.paper.training import SELECTION_RULE, Problem, Results, Setting, final_cost, grid, on_grid_edge
-from adam_edu.plots import color
+from adam_edu.plots import color, style
 
 __all__ = ["FIGURE", "L2", "SIZES", "PAPER_LENGTH", "GRIDS", "problems", "logistic_regression_optimum", "draw"]
 
@@ -166,10 +166,11 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
 
     for (name, _), run in results.best("a").items():
         epochs = np.arange(1, len(run.curve["cost"]) + 1)
-        ax_a.plot(epochs, run.curve["cost"], color=color(name), label=_legend_label(run, results.runs["a"]))
+        ax_a.plot(epochs, run.curve["cost"], style(name), color=color(name), label=_legend_label(run, results.runs["a"]))
         if f_star is not None:
             objective = np.array(run.curve["objective"], dtype=float)
-            ax_gap.semilogy(np.arange(len(objective)), np.maximum(objective - f_star, 1e-12), color=color(name), label=name)
+            ax_gap.semilogy(np.arange(len(objective)), np.maximum(objective - f_star, 1e-12), style(name), color=color(name),
+                            label=name)
     ax_a.set_title(textwrap.fill(f"(a) {a['description']}, {a['epochs']} epochs, {mode_line}", 62), fontsize=9)
     ax_a.set_ylabel("training cost (mean NLL + L2 over the epoch)")
     ax_gap.set_title(f"(a) distance to the optimum,\nf* = {f_star:.6f} (L-BFGS)" if f_star is not None else "(a) f − f*", fontsize=9)
@@ -177,7 +178,7 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
 
     for (name, _), run in results.best("b").items():
         epochs = np.arange(1, len(run.curve["cost"]) + 1)
-        ax_b.plot(epochs, run.curve["cost"], color=color(name), label=_legend_label(run, results.runs["b"]))
+        ax_b.plot(epochs, run.curve["cost"], style(name), color=color(name), label=_legend_label(run, results.runs["b"]))
     paper_b = " (the paper: 160)" if b["epochs"] != 160 else ""
     ax_b.set_title(textwrap.fill(f"(b) {b['description']}, {b['epochs']} epochs{paper_b}, {mode_line}", 62), fontsize=9)
     ax_b.set_ylabel("training cost (mean NLL + L2, with dropout)")

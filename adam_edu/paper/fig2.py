@@ -20,7 +20,7 @@ import numpy as np
 from adam_edu import data, nn
 from adam_edu.paper import common
 from adam_edu.paper.training import SELECTION_RULE, Problem, Results, Setting, grid, on_grid_edge
-from adam_edu.plots import color
+from adam_edu.plots import color, style
 
 __all__ = ["FIGURE", "SIZES", "PAPER_LENGTH", "GRIDS", "FIXED", "problems", "draw"]
 
@@ -83,7 +83,7 @@ def draw(results: Results, *, note: str = "") -> plt.Figure:
     for (name, _), run in results.best("a").items():
         epochs = np.arange(1, len(run.curve["cost"]) + 1)
         edge = " (grid edge)" if on_grid_edge(run, results.runs["a"]) else ""
-        ax.semilogy(epochs, run.curve["cost"], color=color(name), lw=1.8,
+        ax.semilogy(epochs, run.curve["cost"], style(name), color=color(name), lw=1.8,
                     label=f"{name}: {common.format_hyper(run.setting.params)}{edge}")
     ax.set_xlabel("iterations over entire dataset (epochs)")
     ax.set_ylabel("training cost (mean cross-entropy with dropout, log scale)")
