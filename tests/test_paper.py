@@ -299,7 +299,7 @@ def test_grid_table_lists_every_setting_and_marks_the_best():
 
 def test_exercise_decayed_step_sizes():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     assert not ex.check_decayed_step_sizes(lambda alpha, steps: None)
     assert ex.check_decayed_step_sizes(ex.solution_decayed_step_sizes)
@@ -312,7 +312,7 @@ def test_exercise_decayed_step_sizes():
 
 def test_exercise_epochs_to_reach():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     assert not ex.check_epochs_to_reach(lambda costs, target: None)
     assert ex.check_epochs_to_reach(ex.solution_epochs_to_reach)
@@ -327,7 +327,7 @@ def test_exercise_epochs_to_reach():
 
 def test_exercise_inverted_dropout():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     assert not ex.check_inverted_dropout(lambda x, keep, rate: None)
     assert ex.check_inverted_dropout(ex.solution_inverted_dropout)
@@ -340,7 +340,7 @@ def test_exercise_inverted_dropout():
 
 def test_exercise_on_grid_edge():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     assert not ex.check_on_grid_edge(lambda values, best: None)
     assert ex.check_on_grid_edge(ex.solution_on_grid_edge)
@@ -354,7 +354,7 @@ def test_exercise_on_grid_edge():
 def test_exercise_pooled_size():
     from adam_edu import nn
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     assert not ex.check_pooled_size(lambda size, window=3, stride=2, pad=1: None)
     assert ex.check_pooled_size(ex.solution_pooled_size)
@@ -371,7 +371,7 @@ def test_exercise_pooled_size():
 
 def test_exercise_fraction_below_eps():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     assert not ex.check_fraction_below_eps(lambda v_hat, eps: None)
     assert ex.check_fraction_below_eps(ex.solution_fraction_below_eps)
@@ -382,7 +382,7 @@ def test_exercise_fraction_below_eps():
 
 def test_exercise_first_step_without_correction():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
     from adam_edu.optimizers import Adam
 
     assert not ex.check_first_step_without_correction(lambda a, b1, b2: None)
@@ -402,7 +402,7 @@ def test_exercise_first_step_without_correction():
 
 def test_exercise_bias_lasts():
     from adam_edu.exercises import NotQuiteRight
-    from adam_edu.exercises import paper as ex
+    from adam_edu.paper import exercises as ex
 
     def by_counting(beta2, tolerance):
         t, bias = 0, 1.0

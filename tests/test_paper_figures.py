@@ -179,7 +179,7 @@ def test_fig4_red_never_blows_up_green_does_at_large_alpha(quick4):
 
 def test_fig4_without_correction_the_first_steps_are_larger():
     """Why green wins at small α: early, v_t ≈ (1−β2)·t·g², so the step is α/√((1−β2)·t) times larger."""
-    from adam_edu.exercises import paper as exercises
+    from adam_edu.paper import exercises
 
     assert exercises.solution_first_step_without_correction(1e-4, 0.0, 0.9999) == pytest.approx(1e-2)
 

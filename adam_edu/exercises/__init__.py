@@ -11,7 +11,7 @@ it prints "not attempted yet" with a hint while the function returns None (the s
 are stored in), prints "correct" when it matches, and otherwise raises ``NotQuiteRight`` with a
 message that names the likely mistake ("your v̂ is off by a factor 1−β2^t: did you correct it?").
 ``show_solution(name)`` prints a model solution, kept out of sight until asked for. The checks of
-notebooks 01–06 are ``adam_edu.lessons.<lesson>.exercises``; those of 07–10 are ``exercises.paper``.
+notebooks 01–06 are ``adam_edu.lessons.<lesson>.exercises``; those of 07–10 are ``adam_edu.paper.exercises``.
 """
 
 from __future__ import annotations

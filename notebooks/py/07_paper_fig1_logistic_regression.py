@@ -174,7 +174,7 @@ claims.table({"quick mode, digits": results, "full mode, Fashion-MNIST": full})
 # **1.** The schedule of this figure: return the step sizes $\alpha_t = \alpha/\sqrt t$ of steps $t = 1, \dots,$ `steps` as an array.
 
 # %%
-from adam_edu.exercises import paper as exercises
+from adam_edu.paper import exercises
 from adam_edu.exercises import show_solution
 
 

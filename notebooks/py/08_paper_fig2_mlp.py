@@ -217,7 +217,7 @@ claims.table({"quick mode, digits": results, "full mode, Fashion-MNIST": full})
 # expected output equals the input and nothing changes at test time. Write it.
 
 # %%
-from adam_edu.exercises import paper as exercises
+from adam_edu.paper import exercises
 from adam_edu.exercises import show_solution
 
 

@@ -255,7 +255,7 @@ claims.table({"quick mode, digits": results, "full mode, Fashion-MNIST": full})
 # paper's 32 → 16 → 8 → 4 and our 28 → 14 → 7 → 4.
 
 # %%
-from adam_edu.exercises import paper as exercises
+from adam_edu.paper import exercises
 from adam_edu.exercises import show_solution
 
 

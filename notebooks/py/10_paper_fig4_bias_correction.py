@@ -220,7 +220,7 @@ for name, run in (("quick", results), ("full", full)):
 # $|\Delta_1|$ as a function of α, β1 and β2 (it does not depend on $g_1$).
 
 # %%
-from adam_edu.exercises import paper as exercises
+from adam_edu.paper import exercises
 from adam_edu.exercises import show_solution
 
 
