@@ -65,7 +65,7 @@ def stale() -> list[str]:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["write"]:
-        for notebook in [Path(a) for a in argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb")):
+        for notebook in [Path(a).resolve() for a in argv[1:]] or sorted(NOTEBOOKS.glob("*.ipynb")):
             print(write(notebook).relative_to(ROOT))
         return 0
     if argv[:1] == ["check"]:

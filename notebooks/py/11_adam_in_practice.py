@@ -425,9 +425,10 @@ assert all(checks.values()), "a line of the recipe is not supported by this run'
 #
 # ## Exercises
 #
-# **1.** Write the schedule used most with Adam today: linear warm-up over w steps, then cosine decay to 0 at
-# t = T + 1, for an array of steps t = 1 … T (`schedules.learning_rates("cosine", lr, T, warmup_steps=w)` does it;
-# write it without).
+# **1.** Write the schedule used most with Adam today, in the form this notebook uses: a cosine decay to 0 at
+# t = T + 1 over all T steps, multiplied by the linear warm-up factor min(1, t/w), for an array of steps t = 1 … T
+# (`schedules.learning_rates("cosine", lr, T, warmup_steps=w)` does it; write it without). Some libraries instead
+# start the cosine after the warm-up (Hugging Face's `get_cosine_schedule_with_warmup`): the check wants the product.
 
 # %%
 from adam_edu.exercises import show_solution
