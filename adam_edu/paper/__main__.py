@@ -154,18 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         if mode == "full":
             print(time_estimate(figure, dataset, problems, args.jobs, args.shard), flush=True)
         start = time.perf_counter()
-        try:
-            results = training.run_experiment(
-                figure, mode, dataset, problems, path=path, restart=args.restart, progress=not args.no_progress,
-                jobs=args.jobs, make_problems=make_problems, shard=args.shard,
-            )
-        except (DataNotFoundError, StoredResultsDiffer, WorkerDied) as err:
-            print(f"{figure}: {err}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print(f"\n{figure}: interrupted; the finished runs are stored in {path}, and the same command resumes",
-                  file=sys.stderr)
-            return 130
+        results, code = _train(figure, mode, dataset, problems, make_problems, path, args)
+        if code:
+            return code
         elapsed = time.perf_counter() - start
         runs = len(sum(results.runs.values(), []))
         if args.shard is not None:
@@ -180,6 +171,22 @@ def main(argv: list[str] | None = None) -> int:
               f"in total ({elapsed / 60:.1f} min in this session); results in {path}, figure in {png}")
         print(claims.table({f"{mode} mode": results}))
     return 0
+
+
+def _train(figure: str, mode: str, dataset: str, problems, make_problems, path, args):
+    """``training.run_experiment`` for the command line: (results, 0), or (None, an exit code) after saying why."""
+    try:
+        return training.run_experiment(
+            figure, mode, dataset, problems, path=path, restart=args.restart, progress=not args.no_progress,
+            jobs=args.jobs, make_problems=make_problems, shard=args.shard,
+        ), 0
+    except (DataNotFoundError, StoredResultsDiffer, WorkerDied) as err:
+        print(f"{figure}: {err}", file=sys.stderr)
+        return None, 1
+    except KeyboardInterrupt:
+        print(f"\n{figure}: interrupted; the finished runs are stored in {path}, and the same command resumes",
+              file=sys.stderr)
+        return None, 130
 
 
 def _run_seeds(figure: str, mode: str, dataset: str, args) -> int:
@@ -208,18 +215,9 @@ def _run_seeds(figure: str, mode: str, dataset: str, args) -> int:
     if mode == "full":
         print(time_estimate(figure, dataset, problems, args.jobs, args.shard), flush=True)
     start = time.perf_counter()
-    try:
-        seeded = training.run_experiment(
-            figure, mode, dataset, problems, path=path, restart=args.restart, progress=not args.no_progress,
-            jobs=args.jobs, make_problems=make_problems, shard=args.shard,
-        )
-    except (DataNotFoundError, StoredResultsDiffer, WorkerDied) as err:
-        print(f"{figure}: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"\n{figure}: interrupted; the finished runs are stored in {path}, and the same command resumes",
-              file=sys.stderr)
-        return 130
+    seeded, code = _train(figure, mode, dataset, problems, make_problems, path, args)
+    if code:
+        return code
     elapsed = time.perf_counter() - start
     runs = len(sum(seeded.runs.values(), []))
     print(f"\n{figure}: {runs} runs on seeds {', '.join(map(str, common.extra_seeds(args.seeds)))} in {path} "
