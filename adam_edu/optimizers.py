@@ -183,6 +183,8 @@ class Optimizer:
 
     def update(self, params: Params, grads: Params, state: NamedTuple) -> tuple[Params, NamedTuple]:
         """One step. Returns new parameters and a new state; the inputs are left untouched."""
+        if isinstance(params, np.ndarray) and isinstance(grads, np.ndarray) and isinstance(state, self.State):
+            return self._update_array_params(params, grads, state)
         thetas, gs = self._checked(params, grads, state)
         t = state.t + 1  # t ← t + 1, before it is used
         scalars = self.step_scalars(state, t)
@@ -199,6 +201,18 @@ class Optimizer:
                 new_diagnostics[name][key] = np.asarray(diagnostics[name])
         fields = {name: _rebuild(v) for name, v in {**new_buffers, **new_diagnostics}.items()}
         return _rebuild(new_thetas), self.State(t=t, **fields, **scalars)
+
+    def _update_array_params(self, theta: np.ndarray, g: np.ndarray, state: NamedTuple):
+        """``update`` for params that are one array: the same checks and arithmetic without the dicts
+        (half the time of a step on a 2-D objective, where Python's overhead is most of the cost)."""
+        g = self._checked_leaf(theta, g, None, state.t + 1)
+        t = state.t + 1
+        scalars = self.step_scalars(state, t)
+        buffers = {name: getattr(state, name) for name in self.slots}
+        theta, buffers, diagnostics = self.update_array(theta, g, t=t, **buffers, **scalars)
+        fields = {name: None if buffers[name] is None else np.asarray(buffers[name]) for name in self.slots}
+        fields.update({name: np.asarray(diagnostics[name]) for name in self.diagnostics})
+        return np.asarray(theta), self.State(t=t, **fields, **scalars)
 
     def step(self, params: Params, grads: Params, state: NamedTuple) -> NamedTuple:
         """The same step as ``update``, written into ``params`` and the state's buffers in place.
@@ -259,19 +273,23 @@ class Optimizer:
                 )
             )
         for key in thetas:
-            if not np.issubdtype(thetas[key].dtype, np.floating):
-                raise TypeError(
-                    f"{_label('params', key)} must be a floating-point array, got dtype {thetas[key].dtype}"
-                )
-            if gs[key].shape != thetas[key].shape:
-                raise ValueError(
-                    f"{_label('grads', key)} has shape {gs[key].shape}, but {_label('params', key)} "
-                    f"has shape {thetas[key].shape}; they must be equal"
-                )
-            _check_finite(gs[key], _label("grads", key), state.t + 1)
-            if gs[key].dtype != thetas[key].dtype:  # keep the state in the parameters' precision
-                gs[key] = gs[key].astype(thetas[key].dtype)
+            gs[key] = self._checked_leaf(thetas[key], gs[key], key, state.t + 1)
         return thetas, gs
+
+    @staticmethod
+    def _checked_leaf(theta: np.ndarray, g: np.ndarray, key: Optional[str], t: int) -> np.ndarray:
+        """One parameter array and its gradient checked; the gradient in the parameters' precision."""
+        if not np.issubdtype(theta.dtype, np.floating):
+            raise TypeError(f"{_label('params', key)} must be a floating-point array, got dtype {theta.dtype}")
+        if g.shape != theta.shape:
+            raise ValueError(
+                f"{_label('grads', key)} has shape {g.shape}, but {_label('params', key)} "
+                f"has shape {theta.shape}; they must be equal"
+            )
+        _check_finite(g, _label("grads", key), t)
+        if g.dtype != theta.dtype:  # keep the state in the parameters' precision
+            g = g.astype(theta.dtype)
+        return g
 
 
 # ---------------------------------------------------------------------------------------------
