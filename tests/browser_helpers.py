@@ -42,7 +42,10 @@ SLIDER_NOTEBOOKS = [
 ]
 
 SLIDER_HANDLE = ".widget-slider .noUi-handle"
-PICTURE = ".widget-image"  # SliderExperiment shows its figure in an ipywidgets.Image: an <img>
+# SliderExperiment shows its figure as two ipywidgets.Image layers (<img>) in one place: the background,
+# and on top the moving artists, the layer each slider move replaces.
+PICTURE = ".widget-image.adam-edu-moving"
+BACKGROUND = ".widget-image.adam-edu-background"
 
 # Keep Chromium off the network: the tests use loopback only, and CI must not depend on a network.
 CHROMIUM_ARGS = [

@@ -42,7 +42,7 @@ from typing import Iterator
 import numpy as np
 import pytest
 from browser_helpers import (
-    PAGE_LOAD, PICTURE, RUN_ALL, SLIDER_NOTEBOOKS, assert_no_console_errors, experiments, free_port,
+    BACKGROUND, PAGE_LOAD, PICTURE, RUN_ALL, SLIDER_NOTEBOOKS, assert_no_console_errors, experiments, free_port,
     jupyterlab_server, kernel_idle, launch_chromium, make_workspace, new_page, open_and_run_all, shut_down_kernels,
     start, stop, tail, voila_command, wait_until_serving,
 )
@@ -297,8 +297,10 @@ def assert_pictures_fit(scope) -> None:
 
     Polls briefly: the page lays itself out again after the window is resized.
     """
-    pictures = [experiment.locator(PICTURE).first for experiment in experiments(scope)]
-    assert pictures, "no slider experiment on the page"
+    layers = [(experiment.locator(PICTURE).first, experiment.locator(BACKGROUND).first)
+              for experiment in experiments(scope)]
+    assert layers, "no slider experiment on the page"
+    pictures = [layer for pair in layers for layer in pair]
     deadline = time.monotonic() + 5
     while True:
         boxes = [picture.evaluate(PICTURE_AND_COLUMN) for picture in pictures]
@@ -306,6 +308,9 @@ def assert_pictures_fit(scope) -> None:
             break
         time.sleep(0.2)
     width = scope.page.viewport_size["width"]
+    for moving, background in zip(boxes[::2], boxes[1::2]):  # the two layers lie on each other
+        assert all(abs(moving[key] - background[key]) < 0.5 for key in ("left", "right", "width", "height")), (
+            f"the moving layer ({moving}) is not on the background ({background})")
     for box in boxes:
         assert picture_fits(box), (
             f"at a {width}-px window the picture spans x = {box['left']:.0f}..{box['right']:.0f} px "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import zlib
 
 import ipywidgets as widgets
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
+from adam_edu.widgets import base
 from adam_edu.widgets.base import TIMINGS_ENV, SliderExperiment, fast_png
 
 
@@ -43,12 +46,42 @@ def test_fast_png_decodes_to_the_same_pixels():
     np.testing.assert_array_equal(decoded(png), rgba)
 
 
-def test_the_picture_is_the_figure_pixel_for_pixel():
+def over(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """The browser's "over": a straight-alpha RGBA layer on an opaque RGB(A) picture, as RGB."""
+    alpha = top[..., 3:4] / 255.0
+    return top[..., :3] * alpha + bottom[..., :3] * (1 - alpha)
+
+
+def test_the_live_layers_make_the_figure():
+    """The background layer is the figure without its moving artists, exactly; the moving layer on it is the
+    blitted figure (render(), what snapshot() shows without readouts) up to Agg's rounding on edges."""
     experiment = Line()
     experiment.widget()
     experiment.controls["slope"].value = -1.5
-    np.testing.assert_array_equal(decoded(experiment.image.value)[..., :3],
-                                  np.asarray(experiment.canvas.buffer_rgba())[..., :3])
+    background, layer = decoded(experiment.background.value), decoded(experiment.image.value)
+    assert background.shape == layer.shape and (background[..., 3] == 255).all()
+    assert 0 < np.count_nonzero(layer[..., 3]) < layer[..., 3].size / 10  # a line: a few transparent-free pixels
+    experiment.line.set_visible(False)
+    np.testing.assert_array_equal(decoded(experiment.render()), background)  # the figure without the line
+    experiment.line.set_visible(True)
+    figure = decoded(experiment.render())[..., :3].astype(float)
+    assert np.abs(over(layer.astype(float), background.astype(float)) - figure).max() <= 3
+
+
+def test_the_background_is_sent_again_only_when_it_changed():
+    experiment = Line()
+    experiment.widget()
+    sent = []
+    experiment.background.observe(lambda change: sent.append(change["new"]), names="value")
+    experiment.controls["slope"].value = 0.5
+    experiment.controls["slope"].value = 0.7
+    assert sent == []
+    experiment.line.axes.set_ylim(-3, 3)
+    experiment.redraw_background()
+    experiment.controls["slope"].value = 0.9
+    assert len(sent) == 1 and sent[0] != experiment.image.value
+    experiment.controls["slope"].value = 1.1
+    assert len(sent) == 1
 
 
 def test_a_refresh_says_where_its_time_went(tmp_path, monkeypatch):
@@ -68,10 +101,14 @@ def test_the_picture_scales_to_the_column_and_wraps_under_the_controls():
     experiment = Line()
     box = experiment.widget()
     row = box.children[-1]
-    assert row.children[-1] is experiment.image
+    assert row.children[-1] is experiment.picture
     assert row.layout.flex_flow == "row wrap"
-    assert experiment.image.layout.max_width == "100%" and experiment.image.layout.height == "auto"
-    assert experiment.image.layout.align_self == "flex-start"  # not stretched to the controls' height
+    assert experiment.picture.children == (experiment.background, experiment.image)  # the moving layer on top
+    for layer in experiment.picture.children:  # both in the grid's one cell: on each other, scaled together
+        assert layer.layout.max_width == "100%" and layer.layout.height == "auto"
+        assert layer.layout.grid_area == "picture"
+    assert experiment.picture.layout.grid_template_areas == '"picture"'
+    assert experiment.picture.layout.align_self == "flex-start"  # not stretched to the controls' height
 
 
 @pytest.mark.parametrize("level", [0, 1, 9])
@@ -79,6 +116,34 @@ def test_fast_png_any_compression_level(level):
     rgba = np.zeros((3, 4, 4), dtype=np.uint8)
     rgba[1, 2] = (10, 20, 30, 255)
     np.testing.assert_array_equal(decoded(fast_png(rgba, level))[..., :3], rgba[..., :3])
+
+
+def test_fast_png_with_alpha():
+    rgba = np.zeros((4, 5, 4), dtype=np.uint8)
+    rgba[2, 3] = (10, 20, 30, 128)
+    png = fast_png(rgba, alpha=True)
+    assert png[25] == 6  # IHDR's colour type: RGBA
+    np.testing.assert_array_equal(decoded(png), rgba)
+
+
+@pytest.mark.parametrize("pieces", [1, 2, 3, 7, 50])
+def test_fast_png_in_bands_is_one_valid_zlib_stream(pieces):
+    """Rows compressed in bands on threads: the same pixels, and IDAT one zlib stream (header, Adler-32)."""
+    rng = np.random.default_rng(pieces)
+    rgba = np.full((7, 40, 4), 255, dtype=np.uint8)
+    rgba[:, 10:30, :3] = rng.integers(0, 256, size=(7, 20, 3), dtype=np.uint8)  # noise and flat runs
+    png = fast_png(rgba, pieces=pieces)
+    np.testing.assert_array_equal(decoded(png), rgba)
+    length = int.from_bytes(png[33:37], "big")  # the chunk after the signature (8) and IHDR (25)
+    assert png[37:41] == b"IDAT"
+    rows = zlib.decompress(png[41:41 + length])  # checks the header and the Adler-32 of all rows
+    assert len(rows) == 7 * (1 + 3 * 40) and rows[0] == 0
+
+
+def test_fast_png_bands_follow_the_machine():
+    assert base.PNG_PIECES == (2 if (os.cpu_count() or 1) >= 2 else 1)
+    rgba = np.zeros((5, 6, 4), dtype=np.uint8)
+    assert fast_png(rgba) == fast_png(rgba, pieces=base.PNG_PIECES)
 
 
 def test_readouts_are_html_under_the_controls_live_and_in_the_static_picture():
