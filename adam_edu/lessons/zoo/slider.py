@@ -118,6 +118,7 @@ class ZooExperiment(SliderExperiment):
         fig.get_layout_engine().set(rect=(0, 0, 1, 0.94))  # room for the title, which changes
         self.title = fig.text(0.5, 0.995, "", ha="center", va="top", fontsize=9)
         self.legend = self.ax_gaps.legend(fontsize=7)
+        self._legend_entries = None  # the (line, text) pairs self.legend shows
 
         controls = {
             "objective": widgets.Dropdown(options=list(objectives), value=first.name, description="objective"),
@@ -229,6 +230,11 @@ class ZooExperiment(SliderExperiment):
         )
 
     def _replace_legend(self, entries) -> None:
+        """A new legend for these (line, text) entries; kept when they did not change (a start slider's
+        move seldom changes them, and building a legend costs as much as drawing the picture)."""
+        if entries == self._legend_entries:
+            return
+        self._legend_entries = entries
         self.readouts.remove(self.legend)
         self.legend.remove()
         handles, names = zip(*entries) if entries else ((), ())
