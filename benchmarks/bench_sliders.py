@@ -42,10 +42,13 @@ def by_name(module: str, name: str):
     return lambda: getattr(importlib.import_module(module), name)()
 
 
-# (what builds the experiment, the control to move, the values to sweep; None: its first slider)
+# (what builds the experiment, the control to move, the values to sweep; None: its first slider). Values are
+# positions of the slider's own grid (min + k·step), as arrow keys give them: notebook 04 computes the runs of a
+# learning-rate or start slider's neighbouring positions with the first move, and β1 is a move that computes.
 EXPERIMENTS = [
-    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "lr", np.logspace(-3, -1, 30)),
-    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "x0", np.linspace(-1.8, 1.8, 30)),
+    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "lr", 10.0 ** (np.arange(-30, 0) / 10)),
+    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "x0", -1.8 + 0.05 * np.arange(30)),
+    (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "beta1", 0.5 + 0.01 * np.arange(30)),
     (by_name("adam_edu.lessons.moments.slider", "MomentEstimates"), None, None),
     (by_name("adam_edu.lessons.bias_correction.slider", "BiasCorrection"), None, None),
     (zoo_experiment, None, None),

@@ -326,3 +326,78 @@ def test_the_old_name_of_eps_inside_root_still_works_and_says_what_replaced_it()
     with pytest.warns(DeprecationWarning, match="eps_inside_root=True"):
         old = update_rule.AdamEpsInsideRoot(lr=0.1, eps=1e-3)
     assert old.eps_inside_root and isinstance(old, Adam)
+
+
+# --- the slider's batched runs (lanes) --------------------------------------------------------------
+
+def _wall():
+    """f = −x until x = 1, beyond which the gradient is infinite: a run that must stop, at a known step."""
+    return functions.Objective(
+        name="wall", formula="f(x, y) = −x + y²/2, ∞ gradient for x > 1",
+        f=lambda p: -p[0] + p[1] ** 2 / 2,
+        grad=lambda p: np.stack([np.where(p[0] > 1, np.inf, -1.0 + 0 * p[0]), p[1]]),
+        minimum=(1.0, 0.0), start=(0.0, 0.0), bounds=((-2.0, 2.0), (-2.0, 2.0)))
+
+
+@pytest.mark.parametrize("convention", update_rule.EPS_CONVENTIONS)
+@pytest.mark.parametrize("name", ["rosenbrock", "beale", "wall"])
+def test_lanes_are_runs_of_adam_each_in_its_own_lane(name, convention):
+    """Each lane, with its own start, α and ε, is functions.run(stop_if_diverged=True) of its own Adam (to
+    rounding: NumPy's scalar and array x**2), and exactly the same run whichever other lanes share the batch."""
+    from adam_edu.lessons.update_rule.slider import lanes
+
+    objective = _wall() if name == "wall" else functions.OBJECTIVES[name]
+    starts = [tuple(objective.start), (0.5, 0.25), (-1.0, 1.2)]
+    hyper = dict(lr=[0.05, 0.3, 1.0], eps=[1e-8, 1e-3, 1.0], beta1=0.9, beta2=0.99)
+    batch = lanes(objective, starts, 200, convention, bias_correction=True, **hyper)
+    for k, (start, lane) in enumerate(zip(starts, batch)):
+        mine = {key: value[k] if isinstance(value, list) else value for key, value in hyper.items()}
+        history = functions.run(update_rule.adam_with_convention(convention, bias_correction=True, **mine), objective,
+                                start, 200, stop_if_diverged=True)
+        assert lane.steps_done == len(history.grads)
+        np.testing.assert_allclose(lane.params, history.params, rtol=1e-13, atol=0)
+        assert lane.gap == pytest.approx(history.values[-1] - objective.f_min, rel=1e-12, abs=1e-13)  # f − f* cancels
+        alone = lanes(objective, [start], 200, convention, bias_correction=True, **mine)[0]
+        np.testing.assert_array_equal(alone.params, lane.params)
+    if name == "wall":  # x grows by about α a step; the first step past x = 1 has an infinite gradient
+        assert all(lane.steps_done < 200 for lane in batch[:2])
+
+
+def test_lanes_refuse_bad_hyper_parameters():
+    from adam_edu.lessons.update_rule.slider import lanes
+
+    hyper = dict(beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True)
+    with pytest.raises(ValueError, match=r"lr must be > 0, got -1.0"):  # Adam's own check, for every lane
+        lanes(rosenbrock, [(0, 0), (0, 0)], 10, update_rule.EPS_CONVENTIONS[0], lr=[0.1, -1.0], **hyper)
+    with pytest.raises(ValueError, match=r"eps must be >= 0, got -1e-08"):
+        lanes(rosenbrock, [(0, 0), (0, 0)], 10, update_rule.EPS_CONVENTIONS[0], **{**hyper, "eps": [1e-8, -1e-8]},
+              lr=0.1)
+
+
+def test_a_moved_slider_runs_its_neighbours_and_the_picture_is_a_function_of_the_values(monkeypatch):
+    from adam_edu.lessons.update_rule import slider
+
+    batches = []
+    original = slider.lanes
+    monkeypatch.setattr(slider, "lanes", lambda *args, **kwargs: batches.append(len(args[1])) or original(*args, **kwargs))
+    experiment = slider.UpdateRuleExperiment()
+    experiment.widget()
+    lr = experiment.controls["lr"]
+    position = round((np.log10(lr.value) - lr.min) / lr.step)
+    lr.value = 10 ** -1.2  # a key press moves the slider onto its grid of positions: 10^(min + k·step)
+    assert batches[-1] == 2 * slider.NEIGHBOURS + 1  # its own run and ten positions either side
+    before = len(batches)
+    for k in range(1, 6):  # the next presses find their runs in the cache
+        lr.value = 10 ** (lr.min + (position + 1 + k) * lr.step)
+    assert len(batches) == before
+    picture, path = experiment.image.value, experiment.path.get_xydata().copy()
+    experiment.controls["bias_correction"].value = False  # not a slider: its one run
+    assert batches[-1] == 1
+    experiment.controls["beta1"].value = 0.5  # β1 is not batched (see lanes): its one run
+    assert batches[-1] == 1
+    experiment.controls["bias_correction"].value = True
+    experiment.controls["x0"].value = experiment.controls["x0"].value + 0.05
+    experiment.controls["x0"].value = experiment.controls["x0"].value - 0.05
+    experiment.controls["beta1"].value = 0.9  # back where it was, by another road: the same picture
+    np.testing.assert_array_equal(experiment.path.get_xydata(), path)
+    assert experiment.image.value == picture
