@@ -176,3 +176,29 @@ def test_a_legend_as_readout_lists_its_entries_in_their_colours():
     legend.set_animated(True)
     experiment.widget()
     assert '<div style="color: #2ca02c; line-height: 1.3">the line</div>' in experiment.readout_panel.value
+
+
+def test_redraw_in_background_repaints_only_its_region():
+    experiment = Line()
+    experiment.widget()
+    before = np.asarray(experiment.canvas.buffer_rgba()).copy()
+    experiment.draw()
+    background = decoded(experiment.background.value)
+    ax = experiment.line.axes
+    text = ax.text(0.3, -1.5, "new", color="tab:red", fontsize=20)  # a static artist, drawn into a region of the background
+    box = text.get_window_extent(experiment.canvas.get_renderer()).padded(2)
+    experiment.redraw_in_background([text], box)
+    experiment.controls["slope"].value = 0.25  # the new background goes with the next picture
+    after = decoded(experiment.background.value)
+    changed_rows, changed_columns = np.nonzero(np.any(after != background, axis=-1))
+    height = after.shape[0]
+    assert red_pixels(experiment.background.value) > 5 and red_pixels(png_of(background)) == 0
+    assert changed_rows.min() >= height - box.y1 - 1 and changed_rows.max() <= height - box.y0 + 1
+    assert changed_columns.min() >= box.x0 - 1 and changed_columns.max() <= box.x1 + 1
+    assert before.shape == after.shape
+
+
+def png_of(rgba: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(rgba).save(buffer, format="png")
+    return buffer.getvalue()

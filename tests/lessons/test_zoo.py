@@ -479,3 +479,72 @@ def test_slider_moves_along_a_start_slider_from_the_cache(experiment):
     assert len(experiment._cache) == cached
     x0 = experiment.controls["x0"].value
     assert all(path[0, 0] == round(x0, 12) for path in experiment.shown_paths().values())
+
+
+@pytest.mark.parametrize("label", zoo.ZOO_LABELS)
+def test_slider_runs_with_a_learning_rate_per_lane_are_the_runs_at_that_rate(label):
+    """The learning-rate slider's runs come in one batch, a rate per lane: each optimizer must use its rate only
+    elementwise (× and ÷), so that a lane is, to the last bit, the run at its rate alone."""
+    from adam_edu.lessons.zoo.slider import trajectories
+
+    lrs = [0.001, 0.03, 0.3, 3.0]
+    together = trajectories(zoo.make_optimizer(label, 0.03), rosenbrock, [rosenbrock.start] * 4, 120, lrs)
+    for lr, run in zip(lrs, together):
+        (alone,) = trajectories(zoo.make_optimizer(label, lr), rosenbrock, [rosenbrock.start], 120)
+        assert run.lr == lr and run.diverged_at == alone.diverged_at
+        np.testing.assert_array_equal(run.path, alone.path)
+
+
+def test_slider_learning_rates_per_lane_are_checked():
+    from adam_edu.lessons.zoo.slider import trajectories
+
+    with pytest.raises(ValueError, match="lr must be > 0, got -1.0"):
+        trajectories(zoo.make_optimizer("Adam", 0.1), rosenbrock, [rosenbrock.start] * 2, 5, [0.1, -1.0])
+    with pytest.raises(ValueError, match=r"lrs must have one learning rate per start \(2\), got 1"):
+        trajectories(zoo.make_optimizer("Adam", 0.1), rosenbrock, [rosenbrock.start] * 2, 5, [0.1])
+
+
+def test_slider_learning_rate_and_steps_moves_after_the_first_come_from_the_cache(experiment, monkeypatch):
+    from adam_edu.lessons.zoo import slider
+
+    batches = []
+    original = slider.trajectories
+    monkeypatch.setattr(slider, "trajectories", lambda *a, **k: batches.append(len(a[2])) or original(*a, **k))
+    experiment.controls["optimizers"].value = ("SGD", "Adam")
+    multiplier = experiment.controls["lr_multiplier"]
+    multiplier.value = 10 ** (multiplier.min + 3 * multiplier.step)
+    assert batches == [experiment.multiplier_positions()] * 2  # every position of the slider, per optimizer
+    for k in (4, 5, 2):
+        multiplier.value = 10 ** (multiplier.min + k * multiplier.step)
+    assert len(batches) == 2
+    steps = experiment.controls["steps"]
+    steps.value = steps.max - 10  # longer than cached: run once, to the slider's end
+    steps.value = steps.max
+    steps.value = 30
+    assert batches == [experiment.multiplier_positions()] * 2 + [1, 1]
+    assert len(experiment.shown_paths()["Adam"]) == 31 and experiment.ax_gaps.get_xlim() == (0, 30)
+    multiplier.value = 1.0
+
+
+def test_slider_steps_redraw_only_the_axis_below_the_gap_panel(experiment):
+    """A steps move sends a new background whose only change lies below the f − f* panel (its x axis)."""
+    experiment.controls["optimizers"].value = ("Adam",)
+    steps = experiment.controls["steps"]
+    steps.value = 400
+    before = decoded(experiment.background.value)
+    steps.value = 70
+    after = decoded(experiment.background.value)
+    changed_rows, changed_columns = np.nonzero(np.any(before != after, axis=-1))
+    height = before.shape[0]
+    box = experiment.ax_gaps.bbox
+    assert changed_rows.size > 0
+    # below the panel (its spine's row: the new tick marks start there), and not left of it
+    assert changed_rows.min() >= height - box.y0 - 1 and changed_columns.min() >= box.x0 - 8
+    steps.value = zoo.STEPS
+
+
+def decoded(png: bytes) -> np.ndarray:
+    from PIL import Image
+    import io
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))

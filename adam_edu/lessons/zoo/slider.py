@@ -5,22 +5,26 @@ the multiplier scales all of them together. Runs are cached, so moving the steps
 forth, or showing an optimizer again, costs nothing; the contours of all objectives are drawn once.
 
 Speed: a run of 500 steps costs 10–40 ms per optimizer on a 2-core machine (more under load), almost all
-of it Python's overhead per step, not arithmetic. So when a run is missing, ``trajectories`` runs it
-together with the runs from the ``NEIGHBOURS`` slider positions on either side along the start slider that
-moved: one vectorised run for 41 starts costs about 1.4 times one run (Adam, 500 steps: 56 against 40 ms,
-measured under load), and the next moves of that slider find their runs in the cache.
-Every run of the experiment goes through ``trajectories``, so what a start shows never depends on which
-batch computed it (each start's arithmetic is elementwise: its own lane). The title and the legend,
-which change at every move, are readouts (text beside the sliders; in snapshots, in the picture).
+of it Python's overhead per step, not arithmetic. So when a run is missing, ``trajectories`` runs it together
+with the runs the next moves of the same slider will want, vectorised: after a move of a start slider, those of
+the ``NEIGHBOURS`` positions on either side (one run for 41 starts costs about 1.4 times one run: Adam, 500
+steps, 56 against 40 ms under load); after a move of the learning-rate slider, those of all its positions (a
+learning rate per lane); after a move of the steps slider, the run to the slider's end, which shorter settings
+cut. Every run of the experiment goes through ``trajectories``, and a lane's arithmetic is elementwise, so what
+a setting shows never depends on which batch computed it. The steps slider also moves the f − f* panel's x
+axis: only that axis is redrawn into the background (``redraw_in_background``), not the whole figure. The title
+and the legend, which change at every move, are readouts (text beside the sliders; in snapshots, in the picture).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from adam_edu import plots
 from adam_edu.lessons import zoo
@@ -34,8 +38,10 @@ CACHE_SIZE = 20_000  # runs kept (each at most 1001 points); the cache is emptie
 
 
 def trajectories(optimizer: Optimizer, objective: Objective, starts: Sequence[tuple[float, float]],
-                 steps: int) -> list[zoo.Trajectory]:
-    """``zoo.trajectory`` from many starts at once: one optimizer on a (2, K) array of K points.
+                 steps: int, lrs: Sequence[float] | None = None) -> list[zoo.Trajectory]:
+    """``zoo.trajectory`` from many starts at once: one optimizer on a (2, K) array of K points; with ``lrs``,
+    lane k runs at learning rate ``lrs[k]`` (every zoo optimizer uses its learning rate only through × and ÷,
+    which IEEE arithmetic rounds exactly element by element, so a lane is the same run as with that number).
 
     The objectives' formulas and the optimizers' updates are elementwise, so each column is its own run;
     a run that leaves the window is held at its last point inside (its result is cut there, as
@@ -44,6 +50,14 @@ def trajectories(optimizer: Optimizer, objective: Objective, starts: Sequence[tu
     starts are.
     """
     theta = np.array(starts, dtype=np.float64).T.copy()  # row 0 the x of every start, row 1 the y
+    label = plots.label(optimizer)
+    if lrs is not None:
+        if len(lrs) != theta.shape[1]:
+            raise ValueError(f"lrs must have one learning rate per start ({theta.shape[1]}), got {len(lrs)}")
+        for lr in set(lrs):
+            type(optimizer)(lr=lr)  # each checked as the optimizer checks it, with its message
+        optimizer = copy.copy(optimizer)
+        optimizer.lr = np.array(lrs, dtype=np.float64)
     low, high = np.array(objective.bounds, dtype=np.float64).T
     centre, reach = ((low + high) / 2)[:, None], (zoo.DIVERGED_WIDTHS * (high - low))[:, None]
     f_min = objective.f_min
@@ -61,11 +75,11 @@ def trajectories(optimizer: Optimizer, objective: Objective, starts: Sequence[tu
         path.append(theta)
         gaps.append(objective.f(theta) - f_min)
     path, gaps = np.stack(path), np.stack(gaps)
-    label = plots.label(optimizer)
     runs = []
     for k, end in enumerate(diverged_at):  # a run that left the window ends at its last point inside
         kept = end or len(path)
-        runs.append(zoo.Trajectory(label, optimizer.lr, path[:kept, :, k].copy(), gaps[:kept, k].copy(), int(end) or None))
+        lr = float(optimizer.lr if lrs is None else lrs[k])
+        runs.append(zoo.Trajectory(label, lr, path[:kept, :, k].copy(), gaps[:kept, k].copy(), int(end) or None))
     return runs
 
 
@@ -145,8 +159,9 @@ class ZooExperiment(SliderExperiment):
             return
         if change["owner"] is self.controls["objective"]:
             self._show_objective(change["new"])
-        if change["owner"] in (self.controls["x0"], self.controls["y0"]):
-            self._along = "x0" if change["owner"] is self.controls["x0"] else "y0"
+        moved = [name for name, control in self.controls.items() if control is change["owner"]]
+        if moved and moved[0] in ("x0", "y0", "lr_multiplier", "steps"):
+            self._along = moved[0]
         self.refresh()
 
     def _show_objective(self, name: str) -> None:
@@ -168,26 +183,55 @@ class ZooExperiment(SliderExperiment):
             self._syncing = False
         self.redraw_background()
 
-    def run(self, objective: str, start: tuple[float, float], lr: float, label: str, steps: int):
-        """One optimizer's run, cached: a longer cached run of the same settings is cut to length.
+    def run(self, objective: str, start: tuple[float, float], multiplier: int, label: str, steps: int):
+        """One optimizer's run at the tuned learning rate × the ``multiplier``-th position of its slider, cached:
+        a longer cached run of the same settings is cut to length.
 
-        A missing run is computed with its neighbours along the start slider last moved (``NEIGHBOURS``).
+        A missing run is computed with its neighbours along the slider last moved: the starts either side
+        (``NEIGHBOURS``), or every position of the learning-rate slider; after a move of the steps slider, as
+        long as that slider goes, so that its next moves find their runs.
         """
+        lr = self.learning_rate(objective, label, multiplier)
         key = (objective, start, lr, label)
         cached = self._cache.get(key)
         if cached is None or (len(cached.path) - 1 < steps and cached.diverged_at is None):
             if len(self._cache) > CACHE_SIZE:
                 self._cache.clear()
-            starts = self.starts_near(start)
-            runs = trajectories(zoo.make_optimizer(label, lr), self.objectives[objective], starts, steps)
-            for other, run in zip(starts, runs):
-                self._cache[(objective, other, lr, label)] = run
+            if self._along == "steps":
+                steps = self.controls["steps"].max
+            if self._along == "lr_multiplier":
+                multipliers = range(self.multiplier_positions())
+                lrs = [self.learning_rate(objective, label, k) for k in multipliers]
+                starts = [start] * len(lrs)
+            else:
+                starts = self.starts_near(start)
+                lrs = [lr] * len(starts)
+            runs = trajectories(zoo.make_optimizer(label, lr), self.objectives[objective], starts, steps, lrs)
+            for other, lr_k, run in zip(starts, lrs, runs):
+                self._cache[(objective, other, lr_k, label)] = run
             cached = self._cache[key]
         k = min(steps, len(cached.path) - 1)
         return cached._replace(path=cached.path[: k + 1], gaps=cached.gaps[: k + 1])
 
+    def multiplier_positions(self) -> int:
+        slider = self.controls["lr_multiplier"]
+        return round((slider.max - slider.min) / slider.step) + 1
+
+    def multiplier(self, value: float) -> int:
+        """The learning-rate slider's position (0, 1, …) of its value: the browser's 10^x and NumPy's may
+        differ in the last bit, a position does not."""
+        slider = self.controls["lr_multiplier"]
+        return round((np.log10(value) - slider.min) / slider.step)
+
+    def learning_rate(self, objective: str, label: str, multiplier: int) -> float:
+        """The tuned learning rate × the learning-rate slider's value at position ``multiplier``."""
+        slider = self.controls["lr_multiplier"]
+        return self.learning_rates[objective][label] * slider.base ** (slider.min + multiplier * slider.step)
+
     def starts_near(self, start: tuple[float, float]) -> list[tuple[float, float]]:
         """``start`` and the slider positions either side of it along the start slider last moved."""
+        if self._along not in ("x0", "y0"):
+            return [start]
         axis = ("x0", "y0").index(self._along)
         slider = self.controls[self._along]
         here = round((start[axis] - slider.min) / slider.step)
@@ -210,8 +254,9 @@ class ZooExperiment(SliderExperiment):
                 artist.set_visible(shown)
             if not shown:
                 continue
-            lr = self.learning_rates[objective][label] * lr_multiplier
-            run = self.run(objective, start, lr, label, steps)
+            position = self.multiplier(lr_multiplier)
+            lr = self.learning_rate(objective, label, position)
+            run = self.run(objective, start, position, label, steps)
             self.paths[label].set_data(run.path[:, 0], run.path[:, 1])
             self.gaps[label].set_data(np.arange(len(run.gaps)), np.maximum(run.gaps, GAP_RANGE[0]))
             diverged = run.diverged_at is not None and run.diverged_at <= steps
@@ -220,14 +265,25 @@ class ZooExperiment(SliderExperiment):
             entries.append((self.gaps[label], f"{label}  lr {lr:.3g}" + ("  (diverged)" if diverged else "")))
         self.start.set_data([start[0]], [start[1]])
         if self.ax_gaps.get_xlim() != (0, steps):
-            self.ax_gaps.set_xlim(0, steps)
-            self.redraw_background()
+            self._move_gap_axis(steps)
         self._replace_legend(entries)
         self.title.set_text(
             f"{objective}: {steps} steps from ({start[0]:.3g}, {start[1]:.3g}); "
             f"lr = {lr_multiplier:.3g} × the grid-search lr (best f − f* after {zoo.STEPS} steps); "
             "no clipping"
         )
+
+    def _move_gap_axis(self, steps: int) -> None:
+        """The f − f* panel's x axis to (0, steps), redrawn in the background where its ticks and labels lie
+        (the whole figure again took 80 ms: its layout and the contours; the axis alone takes about 6)."""
+        renderer = self.canvas.get_renderer()
+        axis, box = self.ax_gaps.xaxis, self.ax_gaps.bbox
+        before = axis.get_tightbbox(renderer)
+        self.ax_gaps.set_xlim(0, steps)
+        after = axis.get_tightbbox(renderer)
+        # below the panel, from just left of it (its first tick label) to the figure's right edge
+        region = Bbox([[box.x0 - 8, min(before.y0, after.y0) - 2], [self.fig.bbox.x1, box.y0 - 1]])
+        self.redraw_in_background([axis], region)
 
     def _replace_legend(self, entries) -> None:
         """A new legend for these (line, text) entries; kept when they did not change (a start slider's
