@@ -1,15 +1,20 @@
 """Slider latency as a person feels it: a key press on a slider → the new picture painted, in Chromium.
 
     python benchmarks/bench_browser.py [--moves 20] [--only lab|voila] [--notebooks 04_update_rule.ipynb ...]
-                                       [--source DIR]
+                                       [--sliders first|all] [--source DIR]
 
 For every slider notebook (browser_helpers.SLIDER_NOTEBOOKS), in JupyterLab and as a Voilà app, headless
 Chromium (Debian's, through Playwright, as in tests/test_browser.py) runs the notebook, focuses the first
-slider of its experiment and presses an arrow key ``--moves`` times (towards the farther end of the slider,
-so that every press is a new value; a slider with fewer positions is walked back and forth), waiting for
-each new picture before the next press, after two
-presses not counted (warm-up). The FLOOR is measured in the same run and the same way: a notebook with one
-slider whose observer sets a label's text, the least a widget round trip costs here.
+slider of its experiment (with ``--sliders all``: each of its sliders in turn, a row each) and presses an
+arrow key ``--moves`` times (towards the farther end of the slider, so that every press is a new value; a
+slider with fewer positions is walked back and forth), waiting for each new picture before the next press,
+after two presses not counted (warm-up); a press that changes no pixel of the picture is counted apart. The
+FLOOR is measured in the same run and the same way, with at least 30 presses: a notebook with one slider
+whose observer sets a label's text, the least a widget round trip costs here.
+
+The picture watched is the experiment's moving layer (adam_edu/widgets/base.py: the moving artists on a
+transparent PNG, over a background image sent only when it changes). A move that also sends a new background
+(the zoo's steps slider, whose x axis changes) sends it first, and is timed when the layer is painted.
 
 How each column is measured:
 
@@ -21,9 +26,10 @@ How each column is measured:
     arrive        keydown → the new ``src`` set by ipywidgets: the slider's message to the kernel, the
                   kernel's work, the image's message back, ipywidgets' JavaScript.
     compute, draw, encode   in the kernel, from SliderExperiment.last_refresh, logged per refresh with
-                  ADAM_EDU_SLIDER_TIMINGS (adam_edu/widgets/base.py): ``update(**values)``; restoring the
-                  background and drawing the moving artists; the PNG. Medians over the measured moves.
-    PNG kB        the picture's size; ws kB: everything the page received on its websockets per move
+                  ADAM_EDU_SLIDER_TIMINGS (adam_edu/widgets/base.py): ``update(**values)``; drawing the moving
+                  artists (and the background with its PNG, when it changed); the moving layer's PNG. Medians
+                  over the measured moves.
+    PNG kB        the moving layer's size; ws kB: everything the page received on its websockets per move
                   (Playwright's framereceived events), the picture and all other messages (status, echoes).
     decode        ``src`` set → ``img.decode()`` resolved (the blob URL loaded and the PNG decoded).
     paint         decoded → after the next frame was painted (includes waiting for that frame: ≤ 16.7 ms).
@@ -55,6 +61,8 @@ import browser_helpers as helpers  # noqa: E402
 
 WARM_UP = 2
 SETTLE = 0.15  # seconds between a painted picture and the next press: the kernel's idle message comes after
+UNCHANGED = 5  # seconds after which a press that changed no picture is counted as such
+FLOOR_MOVES = 30  # at least, for the floor: its times in JupyterLab come in two clusters (about 20 and 60 ms)
 FLOOR_NOTEBOOK = "bench_floor.ipynb"
 FLOOR = ".bench-floor"
 FLOOR_CELL = '''\
@@ -69,6 +77,7 @@ widgets.VBox([slider, label])'''
 # Installed in the page on the element that changes (the <img>, or the floor's label); results in
 # window.benchmark.results, one per key press that changed it.
 WATCH = """target => {
+    if (window.benchmark) { window.benchmark.pressed = null; window.benchmark.results = []; return; }  // again
     const benchmark = window.benchmark = {pressed: null, results: []};
     document.addEventListener('keydown', () => { benchmark.pressed = performance.now(); }, true);
     const painted = (pressed, arrived, decoded) => requestAnimationFrame(() => setTimeout(() => {
@@ -104,23 +113,35 @@ class WebsocketBytes:
         self.total += len(payload)
 
 
-def first_slider(scope, target_selector: str):
-    """The handle of the first slider beside ``target_selector``, and the element that changes."""
+def sliders(scope, target_selector: str, which: str) -> list[tuple[str, object, object]]:
+    """(label, handle, the element that changes) of the first slider beside ``target_selector``, or of every
+    slider of its experiment (``which="all"``; the label then names the slider)."""
     if target_selector == FLOOR:
-        return scope.locator(helpers.SLIDER_HANDLE).first, scope.locator(FLOOR).first
+        return [("", scope.locator(helpers.SLIDER_HANDLE).first, scope.locator(FLOOR).first)]
     experiment = helpers.experiments(scope)[0]
-    return experiment.locator(helpers.SLIDER_HANDLE).first, experiment.locator(helpers.PICTURE).first
+    picture = experiment.locator(helpers.PICTURE).first
+    boxes = experiment.locator(".widget-slider")
+    count = 1 if which == "first" else boxes.count()
+    found = []
+    for i in range(count):
+        label = boxes.nth(i).locator(".widget-label").first.inner_text().strip() if which == "all" else ""
+        found.append((label, boxes.nth(i).locator(".noUi-handle").first, picture))
+    return found
 
 
-def press_and_measure(page, scope, target_selector: str, moves: int, received: WebsocketBytes) -> dict:
-    """Press an arrow key on the first slider ``WARM_UP + moves`` times; the page's timings of the last ``moves``."""
-    handle, target = first_slider(scope, target_selector)
+def press_and_measure(page, handle, target, moves: int, received: WebsocketBytes) -> dict:
+    """Press an arrow key on a slider ``WARM_UP + moves`` times; the page's timings of the last ``moves``.
+
+    A press after which the picture does not change within ``UNCHANGED`` seconds (a move too small to change
+    a pixel, e.g. ε far below √v̂) is counted as unchanged and timed no further."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     handle.scroll_into_view_if_needed()
     now, low, high = slider_position(handle)
     key = "ArrowRight" if high - now >= now - low else "ArrowLeft"
     target.evaluate(WATCH)
     handle.click()
-    received_before = 0
+    received_before, timed, unchanged = 0, [], 0
     for press in range(WARM_UP + moves):
         if press == WARM_UP:
             received_before = received.total
@@ -129,10 +150,15 @@ def press_and_measure(page, scope, target_selector: str, moves: int, received: W
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"  # a short slider: back the other way
         count = page.evaluate("window.benchmark.results.length")
         page.keyboard.press(key)
-        page.wait_for_function(f"window.benchmark.results.length > {count}", timeout=helpers.PAGE_LOAD * 1000)
+        try:
+            page.wait_for_function(f"window.benchmark.results.length > {count}", timeout=UNCHANGED * 1000)
+        except PlaywrightTimeout:
+            unchanged += press >= WARM_UP
+        else:
+            if press >= WARM_UP:
+                timed.append(page.evaluate(f"window.benchmark.results[{count}]"))
         time.sleep(SETTLE)
-    results = page.evaluate("window.benchmark.results")[WARM_UP:]
-    return {"page": results, "ws_bytes": (received.total - received_before) / moves}
+    return {"page": timed, "unchanged": unchanged, "ws_bytes": (received.total - received_before) / moves}
 
 
 def slider_position(handle) -> tuple[float, float, float]:
@@ -150,11 +176,13 @@ def line_count(log: Path) -> int:
     return len(log.read_text().splitlines()) if log.exists() else 0
 
 
-def summary(kind: str, notebook: str, measured: dict, kernel: list[dict], moves: int) -> dict:
+def summary(kind: str, notebook: str, slider: str, measured: dict, kernel: list[dict], moves: int) -> dict:
     page = measured["page"]
+    if not page:
+        raise RuntimeError(f"{kind}, {notebook} {slider}: no press of the slider changed the picture")
     total = [r["painted"] - r["pressed"] for r in page]
     row = {
-        "server": kind, "notebook": notebook, "moves": len(total),
+        "server": kind, "notebook": notebook, "slider": slider, "moves": len(total), "unchanged": measured["unchanged"],
         "median": statistics.median(total), "p90": statistics.quantiles(total, n=10)[-1],
         "arrive": statistics.median(r["arrived"] - r["pressed"] for r in page),
         "decode": statistics.median(r["decoded"] - r["arrived"] for r in page),
@@ -169,7 +197,18 @@ def summary(kind: str, notebook: str, measured: dict, kernel: list[dict], moves:
     return row
 
 
-def measure_jupyterlab(workspace: Path, browser, notebooks: list[str], moves: int) -> list[dict]:
+def measure_page(kind: str, page, scope, notebook: str, target: str, which: str, moves: int, received, log: Path,
+                 rows: list[dict]) -> None:
+    """Every chosen slider of the page's experiment, one row each, printed as it is measured."""
+    for label, handle, changes in sliders(scope, target, which):
+        skip = line_count(log)
+        presses = max(moves, FLOOR_MOVES) if target == FLOOR else moves
+        measured = press_and_measure(page, handle, changes, presses, received)
+        rows.append(summary(kind, notebook, label, measured, kernel_records(log, skip), presses))
+        print_row(rows[-1], rows[0])
+
+
+def measure_jupyterlab(workspace: Path, browser, notebooks: list[str], moves: int, which: str) -> list[dict]:
     log = workspace / "timings_lab.jsonl"
     rows = []
     env = helpers.server_env(workspace, **{"ADAM_EDU_SLIDER_TIMINGS": str(log)})
@@ -179,15 +218,12 @@ def measure_jupyterlab(workspace: Path, browser, notebooks: list[str], moves: in
             with helpers.new_page(browser) as page:
                 received = WebsocketBytes(page)
                 panel = helpers.open_and_run_all(page, server, notebook, wait_for=target)
-                skip = line_count(log)
-                measured = press_and_measure(page, panel, target, moves, received)
-                rows.append(summary("JupyterLab", notebook, measured, kernel_records(log, skip), moves))
-                print_row(rows[-1], rows[0])
+                measure_page("JupyterLab", page, panel, notebook, target, which, moves, received, log, rows)
             helpers.shut_down_kernels(server)
     return rows
 
 
-def measure_voila(workspace: Path, browser, notebooks: list[str], moves: int) -> list[dict]:
+def measure_voila(workspace: Path, browser, notebooks: list[str], moves: int, which: str) -> list[dict]:
     rows = []
     for notebook in [FLOOR_NOTEBOOK, *notebooks]:
         target = FLOOR if notebook == FLOOR_NOTEBOOK else helpers.PICTURE
@@ -201,10 +237,8 @@ def measure_voila(workspace: Path, browser, notebooks: list[str], moves: int) ->
                 page.goto(f"http://127.0.0.1:{port}/", timeout=helpers.RUN_ALL * 1000)
                 page.locator(target).first.wait_for(timeout=helpers.RUN_ALL * 1000)
                 time.sleep(1)  # the last cells' outputs and the kernel's idle message
-                skip = line_count(log)
-                measured = press_and_measure(page, page.locator("body"), target, moves, received)
-                rows.append(summary("Voilà", notebook, measured, kernel_records(log, skip), moves))
-                print_row(rows[-1], rows[0])
+                measure_page("Voilà", page, page.locator("body"), notebook, target, which, moves, received, log,
+                             rows)
     return rows
 
 
@@ -224,19 +258,26 @@ def print_row(row: dict, floor: dict) -> None:
     def number(key: str, digits: int = 1) -> str:
         return f"{row[key]:.{digits}f}" if key in row else "-"
 
-    name = "FLOOR" if row["notebook"] == FLOOR_NOTEBOOK else Path(row["notebook"]).stem
+    name = "FLOOR" if row["notebook"] == FLOOR_NOTEBOOK else Path(row["notebook"]).stem[:2]
+    if row["slider"]:
+        name += f" {row['slider']}"
+    elif name != "FLOOR":
+        name = Path(row["notebook"]).stem
     cells = [row["server"], name, str(row["moves"]), number("median"), number("p90"),
              f"{row['median'] / floor['median']:.2f}", number("arrive"), number("update"), number("draw"),
              number("encode"), number("png_kB", 0), number("ws_kB", 0), number("decode"), number("paint")]
+    note = f"   ({row['unchanged']} presses changed no pixel)" if row["unchanged"] else ""
     print(" ".join(f"{cell:>{width}}" if i > 1 else f"{cell:<{width}}" for i, (cell, width) in
-                   enumerate(zip(cells, WIDTHS))), flush=True)
+                   enumerate(zip(cells, WIDTHS))) + note, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--moves", type=int, default=20, help="measured key presses per notebook (≥ 15)")
+    parser.add_argument("--moves", type=int, default=20, help="measured key presses per slider (≥ 15)")
     parser.add_argument("--only", choices=("lab", "voila"), help="one kind of server only")
     parser.add_argument("--notebooks", nargs="+", default=helpers.SLIDER_NOTEBOOKS, metavar="NAME.ipynb")
+    parser.add_argument("--sliders", choices=("first", "all"), default="first",
+                        help="the first slider of each experiment (default), or every slider, a row each")
     parser.add_argument("--source", type=Path, default=REPO,
                         help="the checkout whose notebooks/, adam_edu/ and figures/ are measured")
     args = parser.parse_args()
@@ -250,14 +291,16 @@ def main() -> None:
         print(f"bench_browser: {name} is not in {args.source / 'notebooks'}, left out")
     with tempfile.TemporaryDirectory(prefix="adam_edu_bench_browser_") as folder, \
             contextlib.ExitStack() as stack:
+        if "adam-edu-moving" not in (args.source / "adam_edu" / "widgets" / "base.py").read_text(encoding="utf-8"):
+            helpers.PICTURE = ".widget-image"  # a checkout from before the two layers: its one picture
         workspace = helpers.make_workspace(Path(folder), args.source.resolve() / "notebooks", args.source.resolve())
         write_floor_notebook(workspace / "work" / "notebooks")
         browser = stack.enter_context(helpers.launch_chromium())
         print_header()
         if args.only in (None, "lab"):
-            measure_jupyterlab(workspace, browser, notebooks, args.moves)
+            measure_jupyterlab(workspace, browser, notebooks, args.moves, args.sliders)
         if args.only in (None, "voila"):
-            measure_voila(workspace, browser, notebooks, args.moves)
+            measure_voila(workspace, browser, notebooks, args.moves, args.sliders)
 
 
 if __name__ == "__main__":
