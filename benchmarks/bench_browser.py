@@ -124,7 +124,7 @@ def sliders(scope, target_selector: str, which: str) -> list[tuple[str, object, 
     count = 1 if which == "first" else boxes.count()
     found = []
     for i in range(count):
-        label = boxes.nth(i).locator(".widget-label").first.inner_text().strip() if which == "all" else ""
+        label = boxes.nth(i).locator(".widget-label").first.text_content().strip() if which == "all" else ""
         found.append((label, boxes.nth(i).locator(".noUi-handle").first, picture))
     return found
 

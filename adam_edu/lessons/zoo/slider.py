@@ -276,14 +276,10 @@ class ZooExperiment(SliderExperiment):
     def _move_gap_axis(self, steps: int) -> None:
         """The f − f* panel's x axis to (0, steps), redrawn in the background where its ticks and labels lie
         (the whole figure again took 80 ms: its layout and the contours; the axis alone takes about 6)."""
-        renderer = self.canvas.get_renderer()
-        axis, box = self.ax_gaps.xaxis, self.ax_gaps.bbox
-        before = axis.get_tightbbox(renderer)
         self.ax_gaps.set_xlim(0, steps)
-        after = axis.get_tightbbox(renderer)
-        # below the panel, from just left of it (its first tick label) to the figure's right edge
-        region = Bbox([[box.x0 - 8, min(before.y0, after.y0) - 2], [self.fig.bbox.x1, box.y0 - 1]])
-        self.redraw_in_background([axis], region)
+        # all below the panel (nothing else is there), from just left of it (its first tick label) to the right
+        box = self.ax_gaps.bbox
+        self.redraw_in_background([self.ax_gaps.xaxis], Bbox([[box.x0 - 8, 0], [self.fig.bbox.x1, box.y0 - 1]]))
 
     def _replace_legend(self, entries) -> None:
         """A new legend for these (line, text) entries; kept when they did not change (a start slider's
