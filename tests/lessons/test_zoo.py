@@ -527,7 +527,8 @@ def test_slider_learning_rate_and_steps_moves_after_the_first_come_from_the_cach
 
 
 def test_slider_steps_redraw_only_the_axis_below_the_gap_panel(experiment):
-    """A steps move sends a new background whose only change lies below the f − f* panel (its x axis)."""
+    """A steps move that moves the x axis sends a new background whose only change lies below the f − f* panel
+    (that axis); the axis ends at round numbers, so most steps moves send none."""
     experiment.controls["optimizers"].value = ("Adam",)
     steps = experiment.controls["steps"]
     steps.value = 400
@@ -540,6 +541,15 @@ def test_slider_steps_redraw_only_the_axis_below_the_gap_panel(experiment):
     assert changed_rows.size > 0
     # below the panel (its spine's row: the new tick marks start there), and not left of it
     assert changed_rows.min() >= height - box.y0 - 1 and changed_columns.min() >= box.x0 - 8
+    # the axis ends at a round number: moves between two of them send no background
+    sent = []
+    experiment.background.observe(lambda change: sent.append(change["new"]), names="value")
+    for value in (510, 520, 600, 550):
+        steps.value = value
+        assert experiment.ax_gaps.get_xlim() == (0, 600)
+    assert len(sent) == 1  # the first of them: 70 -> 600
+    steps.value = 610
+    assert experiment.ax_gaps.get_xlim() == (0, 800) and len(sent) == 2
     steps.value = zoo.STEPS
 
 

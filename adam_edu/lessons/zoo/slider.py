@@ -11,8 +11,9 @@ the ``NEIGHBOURS`` positions on either side (one run for 41 starts costs about 1
 steps, 56 against 40 ms under load); after a move of the learning-rate slider, those of all its positions (a
 learning rate per lane); after a move of the steps slider, the run to the slider's end, which shorter settings
 cut. Every run of the experiment goes through ``trajectories``, and a lane's arithmetic is elementwise, so what
-a setting shows never depends on which batch computed it. The steps slider also moves the f − f* panel's x
-axis: only that axis is redrawn into the background (``redraw_in_background``), not the whole figure. The title
+a setting shows never depends on which batch computed it. The f − f* panel's x axis ends at a round number
+(``GAP_AXIS_ENDS``), so most moves of the steps slider leave it as it is; when it moves, only that axis is
+redrawn into the background (``redraw_in_background``), not the whole figure. The title
 and the legend, which change at every move, are readouts (text beside the sliders; in snapshots, in the picture).
 """
 
@@ -33,6 +34,9 @@ from adam_edu.optimizers import Optimizer
 from adam_edu.widgets.base import SliderExperiment
 
 GAP_RANGE = (1e-16, 1e5)  # the y range of the f − f* panel, the same for every objective
+# The f − f* panel's x axis ends at the first of these at or after the number of steps: the curves grow and
+# shrink on a steady axis (at most a quarter of it left empty), which moves only at these marks.
+GAP_AXIS_ENDS = (10, 20, 30, 40, 50, 70, 100, 150, 200, 300, 400, 500, 600, 800, 1000)
 NEIGHBOURS = 20  # a missing run is computed with those from this many slider positions either side
 CACHE_SIZE = 20_000  # runs kept (each at most 1001 points); the cache is emptied when it is full
 
@@ -264,8 +268,9 @@ class ZooExperiment(SliderExperiment):
             self.crosses[label].set_visible(diverged)
             entries.append((self.gaps[label], f"{label}  lr {lr:.3g}" + ("  (diverged)" if diverged else "")))
         self.start.set_data([start[0]], [start[1]])
-        if self.ax_gaps.get_xlim() != (0, steps):
-            self._move_gap_axis(steps)
+        end = next((end for end in GAP_AXIS_ENDS if end >= steps), steps)
+        if self.ax_gaps.get_xlim() != (0, end):
+            self._move_gap_axis(end)
         self._replace_legend(entries)
         self.title.set_text(
             f"{objective}: {steps} steps from ({start[0]:.3g}, {start[1]:.3g}); "
@@ -273,10 +278,10 @@ class ZooExperiment(SliderExperiment):
             "no clipping"
         )
 
-    def _move_gap_axis(self, steps: int) -> None:
-        """The f − f* panel's x axis to (0, steps), redrawn in the background where its ticks and labels lie
+    def _move_gap_axis(self, end: int) -> None:
+        """The f − f* panel's x axis to (0, end), redrawn in the background where its ticks and labels lie
         (the whole figure again took 80 ms: its layout and the contours; the axis alone takes about 6)."""
-        self.ax_gaps.set_xlim(0, steps)
+        self.ax_gaps.set_xlim(0, end)
         # all below the panel (nothing else is there), from just left of it (its first tick label) to the right
         box = self.ax_gaps.bbox
         self.redraw_in_background([self.ax_gaps.xaxis], Bbox([[box.x0 - 8, 0], [self.fig.bbox.x1, box.y0 - 1]]))
