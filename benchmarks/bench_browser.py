@@ -8,9 +8,11 @@ Chromium (Debian's, through Playwright, as in tests/test_browser.py) runs the no
 slider of its experiment (with ``--sliders all``: each of its sliders in turn, a row each) and presses an
 arrow key ``--moves`` times (towards the farther end of the slider, so that every press is a new value; a
 slider with fewer positions is walked back and forth), waiting for each new picture before the next press,
-after two presses not counted (warm-up); a press that changes no pixel of the picture is counted apart. The
-FLOOR is measured in the same run and the same way, with at least 30 presses: a notebook with one slider
-whose observer sets a label's text, the least a widget round trip costs here.
+after two presses not counted (warm-up); a press that changes no pixel of the picture is counted apart. Two
+references are measured in the same run and the same way, with at least 30 presses each: the FLOOR, a notebook
+with one slider whose observer sets a label's text, the least a widget round trip costs here; and the IMAGE
+FLOOR, a slider whose observer shows one of two PNG layers made beforehand (960×304, transparent with a red
+line), the least a new picture costs here, with no computing, drawing or encoding in the kernel.
 
 The picture watched is the experiment's moving layer (adam_edu/widgets/base.py: the moving artists on a
 transparent PNG, over a background image sent only when it changes). A move that also sends a new background
@@ -96,10 +98,36 @@ WATCH = """target => {
 }"""
 
 
+IMAGE_FLOOR_NOTEBOOK = "bench_image_floor.ipynb"
+IMAGE_FLOOR_CELL = '''\
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from PIL import Image
+
+frames = []  # two transparent 960 x 304 layers with a red line, as PNGs, made once
+for shift in (0, 40):
+    layer = np.zeros((304, 960, 4), dtype=np.uint8)
+    rows = np.arange(304)
+    layer[rows, (3 * rows + shift) % 960] = (214, 39, 40, 255)
+    buffer = io.BytesIO()
+    Image.fromarray(layer).save(buffer, format="png", compress_level=1)
+    frames.append(buffer.getvalue())
+slider = widgets.IntSlider(value=0, min=0, max=1000, description="image floor")
+image = widgets.Image(value=frames[0], format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+image.add_class("adam-edu-moving")
+slider.observe(lambda change: setattr(image, "value", frames[change["new"] % 2]), names="value")
+widgets.VBox([slider, image])'''
+
+
 def write_floor_notebook(folder: Path) -> None:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(notebook, folder / FLOOR_NOTEBOOK)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(IMAGE_FLOOR_CELL)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(notebook, folder / IMAGE_FLOOR_NOTEBOOK)
 
 
 class WebsocketBytes:
@@ -202,7 +230,7 @@ def measure_page(kind: str, page, scope, notebook: str, target: str, which: str,
     """Every chosen slider of the page's experiment, one row each, printed as it is measured."""
     for label, handle, changes in sliders(scope, target, which):
         skip = line_count(log)
-        presses = max(moves, FLOOR_MOVES) if target == FLOOR else moves
+        presses = max(moves, FLOOR_MOVES) if notebook in (FLOOR_NOTEBOOK, IMAGE_FLOOR_NOTEBOOK) else moves
         measured = press_and_measure(page, handle, changes, presses, received)
         rows.append(summary(kind, notebook, label, measured, kernel_records(log, skip), presses))
         print_row(rows[-1], rows[0])
@@ -213,7 +241,7 @@ def measure_jupyterlab(workspace: Path, browser, notebooks: list[str], moves: in
     rows = []
     env = helpers.server_env(workspace, **{"ADAM_EDU_SLIDER_TIMINGS": str(log)})
     with helpers.jupyterlab_server(workspace, env) as server:
-        for notebook in [FLOOR_NOTEBOOK, *notebooks]:
+        for notebook in [FLOOR_NOTEBOOK, IMAGE_FLOOR_NOTEBOOK, *notebooks]:
             target = FLOOR if notebook == FLOOR_NOTEBOOK else helpers.PICTURE
             with helpers.new_page(browser) as page:
                 received = WebsocketBytes(page)
@@ -225,7 +253,7 @@ def measure_jupyterlab(workspace: Path, browser, notebooks: list[str], moves: in
 
 def measure_voila(workspace: Path, browser, notebooks: list[str], moves: int, which: str) -> list[dict]:
     rows = []
-    for notebook in [FLOOR_NOTEBOOK, *notebooks]:
+    for notebook in [FLOOR_NOTEBOOK, IMAGE_FLOOR_NOTEBOOK, *notebooks]:
         target = FLOOR if notebook == FLOOR_NOTEBOOK else helpers.PICTURE
         log = workspace / f"timings_voila_{Path(notebook).stem}.jsonl"
         port = helpers.free_port()
@@ -249,7 +277,8 @@ WIDTHS = (10, 24, 5, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6)
 
 def print_header() -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; times in ms; "
-          f"FLOOR = {FLOOR_NOTEBOOK} (a slider whose observer sets a label)")
+          f"FLOOR = {FLOOR_NOTEBOOK} (a slider whose observer sets a label); IMAGE FLOOR = {IMAGE_FLOOR_NOTEBOOK} "
+          "(a slider whose observer shows one of two stored 960×304 PNG layers: the least a picture costs)")
     print(" ".join(f"{name:>{width}}" if i > 1 else f"{name:<{width}}" for i, (name, width) in
                    enumerate(zip(COLUMNS, WIDTHS))))
 
@@ -258,10 +287,12 @@ def print_row(row: dict, floor: dict) -> None:
     def number(key: str, digits: int = 1) -> str:
         return f"{row[key]:.{digits}f}" if key in row else "-"
 
-    name = "FLOOR" if row["notebook"] == FLOOR_NOTEBOOK else Path(row["notebook"]).stem[:2]
-    if row["slider"]:
-        name += f" {row['slider']}"
-    elif name != "FLOOR":
+    references = {FLOOR_NOTEBOOK: "FLOOR", IMAGE_FLOOR_NOTEBOOK: "IMAGE FLOOR"}
+    if row["notebook"] in references:
+        name = references[row["notebook"]]
+    elif row["slider"]:
+        name = f"{Path(row['notebook']).stem[:2]} {row['slider']}"
+    else:
         name = Path(row["notebook"]).stem
     cells = [row["server"], name, str(row["moves"]), number("median"), number("p90"),
              f"{row['median'] / floor['median']:.2f}", number("arrive"), number("update"), number("draw"),

@@ -156,6 +156,7 @@ class SliderExperiment:
         self.image = widgets.Image(format="png")  # the top layer: what every move sends
         self.background.add_class("adam-edu-background")
         self.image.add_class("adam-edu-moving")
+        self.picture: widgets.GridBox | None = None  # the two layers in one place, once widget() built it
         self.readout_panel = widgets.HTML(layout=widgets.Layout(max_width="320px"))
         self._background = None
         self._background_png: bytes | None = None  # a background drawn but not yet sent
