@@ -43,8 +43,8 @@ def by_name(module: str, name: str):
 
 
 # (what builds the experiment, the control to move, the values to sweep; None: its first slider). Values are
-# positions of the slider's own grid (min + k·step), as arrow keys give them: notebook 04 computes the runs of a
-# learning-rate or start slider's neighbouring positions with the first move, and β1 is a move that computes.
+# positions of the slider's own grid (min + k·step), as arrow keys give them: notebook 04 computes the runs of an α,
+# ε or start slider's neighbouring positions with the first move, and β1 is a move that computes its one run.
 EXPERIMENTS = [
     (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "lr", 10.0 ** (np.arange(-30, 0) / 10)),
     (by_name("adam_edu.lessons.update_rule.slider", "UpdateRuleExperiment"), "x0", -1.8 + 0.05 * np.arange(30)),
