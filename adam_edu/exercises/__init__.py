@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-__all__ = ["NotQuiteRight", "Verdict", "verdict", "show_solution"]
+__all__ = ["NotQuiteRight", "Verdict", "verdict", "answers_on_cases", "show_solution"]
 
 
 class NotQuiteRight(AssertionError):
@@ -80,6 +80,26 @@ def verdict(
         f"{exercise}: not the expected values (largest difference at index {worst}: "
         f"got {answer.ravel()[worst]:.6g}, expected {expected.ravel()[worst]:.6g}). {hint}".rstrip()
     )
+
+
+def answers_on_cases(exercise: str, function: Callable, solution: Callable, cases: list[tuple], hint: str):
+    """Run the reader's ``function`` and the model ``solution`` on each case (a tuple of arguments), for checks
+    whose answers are not arrays (an epoch, a flag).
+
+    Returns ``(verdict, answers, expected)``. ``verdict`` is a false Verdict when not attempted (the first answer
+    is None; the hint is printed), a true one when every answer is the expected one ("correct" printed), and
+    None when some differ: the check then names the mistake from ``answers`` and ``expected``.
+    """
+    first = function(*cases[0])
+    if first is None:
+        print(f"{exercise}: not attempted yet. {hint}")
+        return Verdict(False, "not attempted"), None, None
+    answers = [first] + [function(*case) for case in cases[1:]]
+    expected = [solution(*case) for case in cases]
+    if answers == expected:
+        print(f"{exercise}: correct.")
+        return Verdict(True, "correct"), answers, expected
+    return None, answers, expected
 
 
 def show_solution(solution: Callable) -> None:

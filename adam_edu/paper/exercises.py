@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from adam_edu.exercises import NotQuiteRight, Verdict, verdict
+from adam_edu.exercises import NotQuiteRight, Verdict, answers_on_cases, verdict
 
 # ------------------------------------------------------------------------------------------------
 # Notebook 07 (Figure 1)
@@ -45,15 +45,11 @@ def solution_epochs_to_reach(costs: Sequence[float], target: float) -> Optional[
 def check_epochs_to_reach(epochs_to_reach) -> Verdict:
     """epochs_to_reach(costs, target) on a few learning curves (one never reaches the target)."""
     cases = [([0.9, 0.5, 0.3, 0.2, 0.25], 0.3), ([0.9, 0.5, 0.3], 0.5), ([1.0, 0.8], 0.1), ([0.4, 0.2], 1.0)]
-    first = epochs_to_reach(*cases[0])
-    if first is None:
-        print("epochs_to_reach: not attempted yet. Return the first epoch (from 1) whose cost is ≤ target.")
-        return Verdict(False, "not attempted")
-    answers = [first] + [epochs_to_reach(*case) for case in cases[1:]]
-    expected = [solution_epochs_to_reach(*case) for case in cases]
-    if answers == expected:
-        print("epochs_to_reach: correct.")
-        return Verdict(True, "correct")
+    found, answers, expected = answers_on_cases(
+        "epochs_to_reach", epochs_to_reach, solution_epochs_to_reach, cases,
+        hint="Return the first epoch (from 1) whose cost is ≤ target.")
+    if found is not None:
+        return found
     if answers == [None if e is None else e - 1 for e in expected]:
         raise NotQuiteRight("epochs_to_reach: you count epochs from 0; the first epoch is epoch 1 (enumerate(costs, start=1)).")
     if answers[2] is not None:
@@ -96,15 +92,11 @@ def solution_on_grid_edge(values: Sequence[float], best: float) -> bool:
 def check_on_grid_edge(on_grid_edge) -> Verdict:
     """on_grid_edge(values, best) for grids given in any order."""
     cases = [([1e-3, 3e-3, 1e-2], 3e-3), ([1e-3, 3e-3, 1e-2], 1e-2), ([0.3, 0.1, 1.0], 0.1), ([0.5], 0.5)]
-    first = on_grid_edge(*cases[0])
-    if first is None:
-        print("on_grid_edge: not attempted yet. Compare best with min(values) and max(values).")
-        return Verdict(False, "not attempted")
-    answers = [first] + [on_grid_edge(*case) for case in cases[1:]]
-    expected = [solution_on_grid_edge(*case) for case in cases]
-    if answers == expected:
-        print("on_grid_edge: correct.")
-        return Verdict(True, "correct")
+    found, answers, expected = answers_on_cases(
+        "on_grid_edge", on_grid_edge, solution_on_grid_edge, cases,
+        hint="Compare best with min(values) and max(values).")
+    if found is not None:
+        return found
     if answers[2] != expected[2]:
         raise NotQuiteRight("on_grid_edge: the values may come in any order: use min and max, not the first and last.")
     if answers[3] != expected[3]:
