@@ -373,37 +373,7 @@ display(experiment.widget(), experiment.snapshot())
 #    too; and some decay beat none.
 
 # %%
-quick_adam, quick_sgd = (in_practice.summarise(tuned["quick"][n]["seeds"]) for n in ("Adam", "SGD + momentum"))
-small, large = in_practice.schedule_runs(quick, 0.01), in_practice.schedule_runs(quick, 0.1)
-
-
-def unstable(row):  # shown() prints no digit of it: its twin ended elsewhere
-    return in_practice.shown(row["val_loss"], row["curve"]) == "unstable"
-
-
-full_adam, full_sgd = (in_practice.summarise(tuned["full"][n]["seeds"]) for n in ("Adam", "SGD + momentum"))
-checks = {
-    "1. Adam's training loss lowest, its test loss not": all(
-        a["train_loss"][0] < s["train_loss"][0] and a["test_loss"][0] > s["test_loss"][0]
-        for a, s in ((quick_adam, quick_sgd), (full_adam, full_sgd))),
-    "2. no tuned α on its grid's edge": not any(r["on_edge"] for f in tuned.values() for r in f.values()),
-    "3. step, cosine and constant end ten times below 1/√t": all(
-        10 * small[shape, 0]["train_loss"][-1] < small["1/√t", 0]["train_loss"][-1] for shape in ("step", "cosine", "constant")),
-    "4. warm-up lowers epoch 1's loss at α = 0.1": all(
-        large[shape, 100]["train_loss"][1] < large[shape, 0]["train_loss"][1] for shape in ("constant", "step", "cosine")),
-    "5. clipping makes SGD + momentum at 10 α reproducible, not Adam": (
-        unstable(rows[6]) and not unstable(rows[7]) and rows[7]["val_loss"] < 1 and unstable(rows[2]) and unstable(rows[3])),
-    "6. Adam not worse on test accuracy, both modes": all(
-        in_practice.wilson_verdict([c["test_acc"][-1] for c in tuned[m]["Adam"]["seeds"]],
-                                   [c["test_acc"][-1] for c in tuned[m]["SGD + momentum"]["seeds"]])[0] != "held"
-        for m in tuned),
-}
-paper_form_moved = any(
-    len(set(in_practice.best_per_row(decay[m]["AdamW (paper λ) val_loss"], in_practice.WEIGHT_DECAY_GRID[m]["AdamW (paper λ)"]))) > 1
-    for m in decay)
-checks["7. paper-form λ moved with α; decay beat none"] = paper_form_moved and all(
-    min(values["AdamW val_loss"].min(), values["AdamW (paper λ) val_loss"].min()) < values["AdamW val_loss"][:, 0].min()
-    for values in decay.values())
+checks = in_practice.recipe_checks(quick, tuned, rows, decay)
 for line, holds in checks.items():
     print(f"{line}: {'supported' if holds else 'NOT SUPPORTED'}")
 assert all(checks.values()), "a line of the recipe is not supported by this run's results"

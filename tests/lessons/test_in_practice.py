@@ -301,3 +301,14 @@ def test_exercise_mistakes_are_named():
             lambda t, lr, T, w: lr * np.minimum(1, (t - 1) / w) * 0.5 * (1 + np.cos(np.pi * (t - 1) / T)))
     with pytest.raises(NotQuiteRight, match="each array by its own norm"):
         exercises.check_clip(lambda grads, c: {k: g * min(1.0, c / np.linalg.norm(g)) for k, g in grads.items()})
+
+
+def test_the_recipe_reads_clipping_rows_by_optimizer_and_setting_not_position():
+    from adam_edu.lessons.in_practice import _at_large_lr
+
+    rows = [{"optimizer": name, "lr": lr * scale, "clip": clip}
+            for name, lr in (("Adam", 1e-3), ("SGD + momentum", 0.1))
+            for scale in (1.0, 10.0) for clip in (None, 1.0)]
+    assert _at_large_lr(rows, "Adam", clipped=False) is rows[2] and _at_large_lr(rows, "Adam", clipped=True) is rows[3]
+    assert _at_large_lr(rows, "SGD + momentum", clipped=False) is rows[6]
+    assert _at_large_lr(rows[::-1], "SGD + momentum", clipped=True) is rows[7]

@@ -48,7 +48,7 @@ __all__ = [
     "GRIDS", "tuned_comparison", "summarise", "wilson_verdict",
     "first_steps", "range_test", "read_range_test", "smoothed",
     "WEIGHT_DECAY_GRID", "weight_decay_grid", "best_per_row",
-    "clipping", "BATCH_GRID", "batch_sizes", "SCHEDULE_WARMUPS", "schedule_runs",
+    "clipping", "BATCH_GRID", "batch_sizes", "SCHEDULE_WARMUPS", "schedule_runs", "recipe_checks",
 ]
 
 MODES = ("quick", "full")
@@ -358,6 +358,58 @@ def schedule_runs(runner: Runner, lr: float = SCHEDULE_LR) -> dict[tuple[str, in
 
     return {(shape, warmup): runner.run("schedules", runner.config("Adam", lr, schedule=shape, warmup_steps=warmup))
             for shape in SHAPES for warmup in SCHEDULE_WARMUPS}
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. The recipe, checked against the results
+
+
+def _at_large_lr(rows: Sequence[dict], optimizer: str, clipped: bool) -> dict:
+    """The row of ``clipping`` for ``optimizer`` at its larger α (factor × the tuned one), with or without clipping."""
+    mine = [row for row in rows if row["optimizer"] == optimizer]
+    largest = max(row["lr"] for row in mine)
+    return next(row for row in mine if row["lr"] == largest and (row["clip"] is not None) == clipped)
+
+
+def recipe_checks(runner: Runner, tuned: dict, clipping_rows: Sequence[dict], decay: dict) -> dict[str, bool]:
+    """Each line of notebook 11's recipe, as a check of the results it rests on: line → holds.
+
+    ``runner``: quick mode's (for the schedules); ``tuned``: mode → ``tuned_comparison``; ``clipping_rows``:
+    ``clipping`` (quick mode); ``decay``: mode → ``weight_decay_grid``.
+    """
+    small, large = schedule_runs(runner, 0.01), schedule_runs(runner, 0.1)
+
+    def unstable(row: dict) -> bool:  # shown() prints no digit of it: its twin ended elsewhere
+        return shown(row["val_loss"], row["curve"]) == "unstable"
+
+    def test_accuracies(mode: str, optimizer: str) -> list[float]:
+        return [curve["test_acc"][-1] for curve in tuned[mode][optimizer]["seeds"]]
+
+    summaries = [(summarise(found["Adam"]["seeds"]), summarise(found["SGD + momentum"]["seeds"]))
+                 for found in (tuned["quick"], tuned["full"])]
+    sgd_clipped, sgd_unclipped = (_at_large_lr(clipping_rows, "SGD + momentum", clip) for clip in (True, False))
+    adam_clipped, adam_unclipped = (_at_large_lr(clipping_rows, "Adam", clip) for clip in (True, False))
+    paper_form_moved = any(
+        len(set(best_per_row(decay[m]["AdamW (paper λ) val_loss"], WEIGHT_DECAY_GRID[m]["AdamW (paper λ)"]))) > 1
+        for m in decay)
+    return {
+        "1. Adam's training loss lowest, its test loss not": all(
+            a["train_loss"][0] < s["train_loss"][0] and a["test_loss"][0] > s["test_loss"][0] for a, s in summaries),
+        "2. no tuned α on its grid's edge": not any(r["on_edge"] for f in tuned.values() for r in f.values()),
+        "3. step, cosine and constant end ten times below 1/√t": all(
+            10 * small[shape, 0]["train_loss"][-1] < small["1/√t", 0]["train_loss"][-1]
+            for shape in ("step", "cosine", "constant")),
+        "4. warm-up lowers epoch 1's loss at α = 0.1": all(
+            large[shape, 100]["train_loss"][1] < large[shape, 0]["train_loss"][1] for shape in ("constant", "step", "cosine")),
+        "5. clipping makes SGD + momentum at 10 α reproducible, not Adam": (
+            unstable(sgd_unclipped) and not unstable(sgd_clipped) and sgd_clipped["val_loss"] < 1
+            and unstable(adam_unclipped) and unstable(adam_clipped)),
+        "6. Adam not worse on test accuracy, both modes": all(
+            wilson_verdict(test_accuracies(m, "Adam"), test_accuracies(m, "SGD + momentum"))[0] != "held" for m in tuned),
+        "7. paper-form λ moved with α; decay beat none": paper_form_moved and all(
+            min(values["AdamW val_loss"].min(), values["AdamW (paper λ) val_loss"].min()) < values["AdamW val_loss"][:, 0].min()
+            for values in decay.values()),
+    }
 
 
 def full_mode_experiments(runner: Runner) -> None:
