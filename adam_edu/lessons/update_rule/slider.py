@@ -20,11 +20,13 @@ from matplotlib.figure import Figure
 from adam_edu import plots
 from adam_edu.functions import OBJECTIVES, Objective
 from adam_edu.lessons.update_rule import EPS_CONVENTIONS, adam_with_convention
+from adam_edu.paper.training import significant
 from adam_edu.widgets.base import SliderExperiment, beta2_from_slider, log_beta2_slider
 
 PRESETS = ("rosenbrock", "beale", "quadratic", "saddle")
 STEPS = 200
 BATCHED = ("lr", "eps", "x0", "y0")  # the sliders along which runs are computed in batches (see lanes)
+KEY_DIGITS = 12  # slider values kept to 12 significant digits: the browser's and NumPy's multiples of a step agree
 NEIGHBOURS = 10  # a missing run is computed with those of this many positions either side
 CACHE_SIZE = 5_000  # runs kept; the cache is emptied when it is full
 
@@ -170,7 +172,7 @@ class UpdateRuleExperiment(SliderExperiment):
     def run(self, values: dict) -> Lane:
         """The run at these slider values, from the cache, or computed with its neighbours along the slider
         that moved, when it is one of ``BATCHED``."""
-        key = tuple(rounded(values[name]) if name in BATCHED else values[name] for name in self.controls)
+        key = tuple(significant(values[name], KEY_DIGITS) if name in BATCHED else values[name] for name in self.controls)
         if key not in self._cache:
             if len(self._cache) > CACHE_SIZE:
                 self._cache.clear()
@@ -200,7 +202,7 @@ class UpdateRuleExperiment(SliderExperiment):
         keys = [key]
         for i in range(max(here - NEIGHBOURS, 0), min(here + NEIGHBOURS, last) + 1):
             moved = list(key)
-            moved[axis] = rounded(value_at(slider.min + i * slider.step))
+            moved[axis] = significant(value_at(slider.min + i * slider.step), KEY_DIGITS)
             if tuple(moved) != key and tuple(moved) not in self._cache:
                 keys.append(tuple(moved))
         return keys
@@ -209,7 +211,7 @@ class UpdateRuleExperiment(SliderExperiment):
         beta2 = beta2_from_slider(log10_one_minus_beta2)
         lane = self.run(dict(lr=lr, beta1=beta1, log10_one_minus_beta2=log10_one_minus_beta2, eps=eps,
                              bias_correction=bias_correction, convention=convention, objective=objective, x0=x0, y0=y0))
-        lr, x0, y0 = (rounded(value) for value in (lr, x0, y0))
+        lr, x0, y0 = (significant(value, KEY_DIGITS) for value in (lr, x0, y0))
         self.path.set_data(lane.params[:, 0], lane.params[:, 1])
         self.start.set_data([x0], [y0])
         ratios = np.full((self.steps, 2), np.nan)
@@ -222,9 +224,3 @@ class UpdateRuleExperiment(SliderExperiment):
         self.summary.set_text(
             f"β2 = {beta2:.5g}, {status}\nlargest step / α: {np.nanmax(ratios, initial=0):.2f}"
         )
-
-
-
-def rounded(value: float) -> float:
-    """A slider value to 12 significant digits: the browser's and NumPy's multiples of a step agree to that."""
-    return float(f"{float(value):.12g}")
