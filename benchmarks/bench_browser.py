@@ -12,7 +12,8 @@ after two presses not counted (warm-up); a press that changes no pixel of the pi
 references are measured in the same run and the same way, with at least 30 presses each: the FLOOR, a notebook
 with one slider whose observer sets a label's text, the least a widget round trip costs here; and the IMAGE
 FLOOR, a slider whose observer shows one of two PNG layers made beforehand (960×304, transparent with a red
-line), the least a new picture costs here, with no computing, drawing or encoding in the kernel.
+line, sent as data: URLs as the experiments send theirs), the least a new picture costs here, with no computing,
+drawing or encoding in the kernel.
 
 The picture watched is the experiment's moving layer (adam_edu/widgets/base.py: the moving artists on a
 transparent PNG, over a background image sent only when it changes). A move that also sends a new background
@@ -33,7 +34,8 @@ How each column is measured:
                   over the measured moves.
     PNG kB        the moving layer's size; ws kB: everything the page received on its websockets per move
                   (Playwright's framereceived events), the picture and all other messages (status, echoes).
-    decode        ``src`` set → ``img.decode()`` resolved (the blob URL loaded and the PNG decoded).
+    decode        ``src`` set → ``img.decode()`` resolved (the data: URL's PNG decoded; before, a blob: URL that
+                  Chromium loads through its browser process, 3-4 ms more in JupyterLab).
     paint         decoded → after the next frame was painted (includes waiting for that frame: ≤ 16.7 ms).
 
 The servers run over a temporary copy of notebooks/, adam_edu/ and figures/ (``--source DIR`` takes
@@ -100,22 +102,23 @@ WATCH = """target => {
 
 IMAGE_FLOOR_NOTEBOOK = "bench_image_floor.ipynb"
 IMAGE_FLOOR_CELL = '''\
+import base64
 import io
 
 import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 
-frames = []  # two transparent 960 x 304 layers with a red line, as PNGs, made once
+frames = []  # two transparent 960 x 304 layers with a red line, as PNG data URLs (as the experiments send), made once
 for shift in (0, 40):
     layer = np.zeros((304, 960, 4), dtype=np.uint8)
     rows = np.arange(304)
     layer[rows, (3 * rows + shift) % 960] = (214, 39, 40, 255)
     buffer = io.BytesIO()
     Image.fromarray(layer).save(buffer, format="png", compress_level=1)
-    frames.append(buffer.getvalue())
+    frames.append(b"data:image/png;base64," + base64.b64encode(buffer.getvalue()))
 slider = widgets.IntSlider(value=0, min=0, max=1000, description="image floor")
-image = widgets.Image(value=frames[0], format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+image = widgets.Image(value=frames[0], format="url", layout=widgets.Layout(max_width="100%", height="auto"))
 image.add_class("adam-edu-moving")
 slider.observe(lambda change: setattr(image, "value", frames[change["new"] % 2]), names="value")
 widgets.VBox([slider, image])'''

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from adam_edu.widgets import base
-from adam_edu.widgets.base import TIMINGS_ENV, SliderExperiment, fast_png
+from adam_edu.widgets.base import TIMINGS_ENV, SliderExperiment, data_url, fast_png, layer_png
 
 
 class Line(SliderExperiment):
@@ -46,6 +46,19 @@ def test_fast_png_decodes_to_the_same_pixels():
     np.testing.assert_array_equal(decoded(png), rgba)
 
 
+def test_a_live_layer_is_its_png_as_a_data_url():
+    """The layers are Image(format="url") widgets: the page decodes a data: URL itself (bench_browser.py)."""
+    experiment = Line()
+    experiment.widget()
+    assert experiment.image.format == experiment.background.format == "url"
+    assert bytes(experiment.image.value).startswith(b"data:image/png;base64,")
+    png = layer_png(experiment.image)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and data_url(png) == experiment.image.value
+    assert decoded(png).shape[2] == 4  # RGBA: the moving layer is transparent where nothing moves
+    with pytest.raises(ValueError, match="not a PNG data URL"):
+        layer_png(widgets.Image(value=png, format="png"))
+
+
 def over(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """The browser's "over": a straight-alpha RGBA layer on an opaque RGB(A) picture, as RGB."""
     alpha = top[..., 3:4] / 255.0
@@ -58,7 +71,7 @@ def test_the_live_layers_make_the_figure():
     experiment = Line()
     experiment.widget()
     experiment.controls["slope"].value = -1.5
-    background, layer = decoded(experiment.background.value), decoded(experiment.image.value)
+    background, layer = decoded(layer_png(experiment.background)), decoded(layer_png(experiment.image))
     assert background.shape == layer.shape and (background[..., 3] == 255).all()
     assert 0 < np.count_nonzero(layer[..., 3]) < layer[..., 3].size / 10  # a line: a few transparent-free pixels
     experiment.line.set_visible(False)
@@ -92,7 +105,7 @@ def test_a_refresh_says_where_its_time_went(tmp_path, monkeypatch):
     experiment.controls["slope"].value = 0.5
     timing = experiment.last_refresh
     assert all(0 < seconds < 5 for seconds in (timing.update, timing.draw, timing.encode))
-    assert timing.png_bytes == len(experiment.image.value)
+    assert timing.png_bytes == len(layer_png(experiment.image))
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert len(records) == 2 and records[-1] == {"experiment": "Line", **timing._asdict()}
 
@@ -156,10 +169,10 @@ def test_readouts_are_html_under_the_controls_live_and_in_the_static_picture():
     assert 'color: #d62728' in experiment.readout_panel.value
     assert "slope -0.50<br>&lt;b&gt;" in experiment.readout_panel.value
     # the red text is drawn into the static picture only, and no longer in the live one after it
-    assert red_pixels(experiment.image.value) == 0
+    assert red_pixels(layer_png(experiment.image)) == 0
     assert red_pixels(experiment.snapshot().data) > 5
     experiment.controls["slope"].value = 0.5
-    assert "slope 0.50" in experiment.readout_panel.value and red_pixels(experiment.image.value) == 0
+    assert "slope 0.50" in experiment.readout_panel.value and red_pixels(layer_png(experiment.image)) == 0
 
 
 def red_pixels(png: bytes) -> int:
@@ -183,16 +196,16 @@ def test_redraw_in_background_repaints_only_its_region():
     experiment.widget()
     before = np.asarray(experiment.canvas.buffer_rgba()).copy()
     experiment.draw()
-    background = decoded(experiment.background.value)
+    background = decoded(layer_png(experiment.background))
     ax = experiment.line.axes
     text = ax.text(0.3, -1.5, "new", color="tab:red", fontsize=20)  # a static artist, drawn into a region of the background
     box = text.get_window_extent(experiment.canvas.get_renderer()).padded(2)
     experiment.redraw_in_background([text], box)
     experiment.controls["slope"].value = 0.25  # the new background goes with the next picture
-    after = decoded(experiment.background.value)
+    after = decoded(layer_png(experiment.background))
     changed_rows, changed_columns = np.nonzero(np.any(after != background, axis=-1))
     height = after.shape[0]
-    assert red_pixels(experiment.background.value) > 5 and red_pixels(png_of(background)) == 0
+    assert red_pixels(layer_png(experiment.background)) > 5 and red_pixels(png_of(background)) == 0
     assert changed_rows.min() >= height - box.y1 - 1 and changed_rows.max() <= height - box.y0 + 1
     assert changed_columns.min() >= box.x0 - 1 and changed_columns.max() <= box.x1 + 1
     assert before.shape == after.shape

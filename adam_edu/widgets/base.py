@@ -28,12 +28,13 @@ down to the width it is given (never wider than the notebook), and wraps under t
 fit side by side. ``snapshot()``, ``save()`` and ``render()`` give the whole figure as one opaque PNG.
 
 Without a kernel or a browser (pytest), setting ``experiment.controls["lr"].value`` runs the same
-code synchronously, so tests can assert on the artists' data, on ``experiment.image.value`` (the moving layer)
-and on ``experiment.background.value``.
+code synchronously, so tests can assert on the artists' data, on ``layer_png(experiment.image)`` (the moving
+layer; a layer's value is its PNG as a data: URL) and on ``layer_png(experiment.background)``.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
@@ -113,6 +114,19 @@ def _encoder_pool() -> ThreadPoolExecutor:
     return _POOL
 
 
+def data_url(png: bytes) -> bytes:
+    """PNG bytes as a data: URL (RFC 2397, base64): the value of a live layer, an ``Image(format="url")``."""
+    return b"data:image/png;base64," + base64.b64encode(png)
+
+
+def layer_png(layer: widgets.Image) -> bytes:
+    """The PNG that a live layer shows (``experiment.image`` or ``experiment.background``)."""
+    prefix, value = b"data:image/png;base64,", bytes(layer.value)  # ipywidgets keeps a memoryview
+    if not value.startswith(prefix):
+        raise ValueError(f"layer_png: the layer's value is not a PNG data URL (it starts {value[:24]!r})")
+    return base64.b64decode(value[len(prefix):], validate=True)
+
+
 class Refresh(NamedTuple):
     """Where the time of one slider update went, in seconds, and the size of the picture it sent."""
 
@@ -152,8 +166,12 @@ class SliderExperiment:
             artist.set_animated(True)  # left out of the background, drawn on top of it
         # The live picture is two layers in one place: the figure without its moving artists (sent again only
         # when redraw_background() was called), and on top the moving artists alone on a transparent canvas.
-        self.background = widgets.Image(format="png")
-        self.image = widgets.Image(format="png")  # the top layer: what every move sends
+        # Each layer's value is a data: URL of its PNG (``layer_png`` gives the PNG back): the page decodes it
+        # itself, where PNG bytes would go through a blob: URL that Chromium loads through its browser process
+        # (bench_browser.py, new value → decoded picture: 8-12 ms against 5-9 in JupyterLab, 6-12 against 3-4
+        # in Voilà)
+        self.background = widgets.Image(format="url")
+        self.image = widgets.Image(format="url")  # the top layer: what every move sends
         self.background.add_class("adam-edu-background")
         self.image.add_class("adam-edu-moving")
         self.picture: widgets.GridBox | None = None  # the two layers in one place, once widget() built it
@@ -184,10 +202,11 @@ class SliderExperiment:
         self.draw_moving()
         drawn = time.perf_counter()
         picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
+        shown = data_url(picture)
         encoded = time.perf_counter()
         if self._background_png is not None:  # a new background: sent first, the moving layer goes on it
-            self.background.value, self._background_png = self._background_png, None
-        self.image.value = picture
+            self.background.value, self._background_png = data_url(self._background_png), None
+        self.image.value = shown
         # the readouts after the picture: the browser lays the text out while the kernel draws no more (in
         # JupyterLab a widget's update costs the page a few ms of layout, which slowed the drawing down)
         if self.readouts:

@@ -10,6 +10,7 @@ from adam_edu.lessons import bias_correction, moments
 from adam_edu.exercises import NotQuiteRight
 from adam_edu.lessons.bias_correction import exercises
 from adam_edu.lessons.bias_correction.slider import STEP_CHOICES, BiasCorrection
+from adam_edu.widgets.base import layer_png
 
 
 @pytest.fixture(scope="module")
@@ -328,7 +329,7 @@ def experiment():
 
 
 def test_first_picture(experiment):
-    assert experiment.updates == 1 and experiment.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert experiment.updates == 1 and layer_png(experiment.image)[:8] == b"\x89PNG\r\n\x1a\n"
     assert experiment.question and STEP_CHOICES[-1] == 10_000
     est = moments.adam_moments(experiment.g, 0.9, 0.999)
     shown = experiment.shown

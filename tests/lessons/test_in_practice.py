@@ -25,6 +25,7 @@ from adam_edu.lessons.in_practice.training import (
     validation_score,
 )
 from adam_edu.optimizers import AdamW
+from adam_edu.widgets.base import layer_png
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +263,7 @@ def experiment(quick):
 
 
 def test_slider_first_picture(experiment):
-    assert experiment.updates == 1 and experiment.image.value[:8] == b"\x89PNG\r\n\x1a\n" and experiment.question
+    assert experiment.updates == 1 and layer_png(experiment.image)[:8] == b"\x89PNG\r\n\x1a\n" and experiment.question
     T = experiment.total_steps
     assert T == 680
     assert_allclose(experiment.lr_line.get_ydata(), schedules.learning_rates("cosine", 0.1, T, warmup_steps=100))

@@ -10,7 +10,7 @@ from adam_edu import Adam, functions
 from adam_edu.lessons import moments
 from adam_edu.exercises import NotQuiteRight
 from adam_edu.lessons.moments import exercises
-from adam_edu.widgets.base import beta2_from_slider
+from adam_edu.widgets.base import beta2_from_slider, layer_png
 from adam_edu.lessons.moments.slider import MomentEstimates
 
 
@@ -272,7 +272,7 @@ def experiment():
 
 
 def test_first_picture_shows_the_default_settings(experiment):
-    assert experiment.updates == 1 and experiment.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert experiment.updates == 1 and layer_png(experiment.image)[:8] == b"\x89PNG\r\n\x1a\n"
     est = moments.adam_moments(experiment.gradients(1.0), 0.9, 0.999)
     assert_allclose(experiment.m_hat.get_ydata(), est.m_hat)
     assert_allclose(experiment.rms.get_ydata(), np.sqrt(est.v_hat))

@@ -13,6 +13,7 @@ from adam_edu.exercises import NotQuiteRight
 from adam_edu.lessons import zoo
 from adam_edu.lessons.zoo import exercises
 from adam_edu.functions import beale, quadratic, rosenbrock, run, saddle
+from adam_edu.widgets.base import layer_png
 
 OBJECTIVES = (rosenbrock, beale, quadratic, saddle)
 
@@ -330,7 +331,7 @@ def test_slider_starts_where_the_notebook_race_does(experiment, searches):
     paths = experiment.shown_paths()
     assert set(paths) == {"SGD", "Momentum", "RMSProp", "Adam", "AMSGrad"}
     np.testing.assert_array_equal(paths["Adam"], searches["rosenbrock"]["Adam"].best_run.path)
-    assert experiment.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert layer_png(experiment.image)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_slider_learning_rate_multiplier_and_steps(experiment):
@@ -532,9 +533,9 @@ def test_slider_steps_redraw_only_the_axis_below_the_gap_panel(experiment):
     experiment.controls["optimizers"].value = ("Adam",)
     steps = experiment.controls["steps"]
     steps.value = 400
-    before = decoded(experiment.background.value)
+    before = decoded(layer_png(experiment.background))
     steps.value = 70
-    after = decoded(experiment.background.value)
+    after = decoded(layer_png(experiment.background))
     changed_rows, changed_columns = np.nonzero(np.any(before != after, axis=-1))
     height = before.shape[0]
     box = experiment.ax_gaps.bbox
