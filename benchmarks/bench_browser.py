@@ -31,7 +31,8 @@ How each column is measured:
     compute, draw, encode   in the kernel, from SliderExperiment.last_refresh, logged per refresh with
                   ADAM_EDU_SLIDER_TIMINGS (adam_edu/widgets/base.py): ``update(**values)``; drawing the moving
                   artists (and the background with its PNG, when it changed); the moving layer's PNG. Medians
-                  over the measured moves.
+                  over the measured moves. Draw and encode are 0 for a picture drawn beforehand, while the kernel
+                  was idle (``SliderExperiment.prefetch``: the presses here are 0.15 s apart, as a person's are).
     PNG kB        the moving layer's size; ws kB: everything the page received on its websockets per move
                   (Playwright's framereceived events), the picture and all other messages (status, echoes).
     decode        ``src`` set → ``img.decode()`` resolved (the data: URL's PNG decoded; before, a blob: URL that

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -215,3 +216,123 @@ def png_of(rgba: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(rgba).save(buffer, format="png")
     return buffer.getvalue()
+
+
+# --- the next positions drawn while the kernel is idle ---------------------------------------------------
+
+
+class PrefetchedLine(Line):
+    prefetch = ("slope",)
+
+
+def moves_in_a_kernel(experiment, *values, idle: float = 0.1, name: str = "slope") -> None:
+    """Set a slider to each value inside a running event loop, as a kernel's messages do, idle ``idle`` s after
+    each move (the prefetch runs on that loop, between messages)."""
+    async def moves():
+        for value in values:
+            experiment.controls[name].value = value
+            await asyncio.sleep(idle)
+    asyncio.run(moves())
+
+
+def assert_prefetched_is_drawn(experiment, name: str) -> None:
+    """Move ``name`` one step, idle, then one step more: the second picture comes from the cache and is, byte
+    for byte, the picture drawn on the move; the artists and the readouts follow the slider all along."""
+    control = experiment.controls[name]
+    first = experiment.neighbours(name)[0]
+    moves_in_a_kernel(experiment, first, name=name)
+    second = experiment.neighbours(name)[0]
+    assert experiment._key({**experiment.values(), name: second}) in experiment._layers
+    moves_in_a_kernel(experiment, second, name=name)
+    assert experiment.last_refresh.prefetched and experiment.last_refresh.draw == 0
+    cached, readouts = layer_png(experiment.image), experiment.readout_panel.value
+    experiment._layers.clear()
+    control.value = first
+    control.value = second  # drawn on the move
+    assert not experiment.last_refresh.prefetched
+    assert layer_png(experiment.image) == cached and experiment.readout_panel.value == readouts
+
+
+def test_the_next_positions_are_drawn_while_idle_and_are_the_same_pictures():
+    experiment = PrefetchedLine()
+    experiment.widget()
+    moves_in_a_kernel(experiment, 1.5)
+    assert sorted(key[0][1] for key in experiment._layers) == [1.4, 1.6]
+    assert list(experiment.line.get_ydata()) == [0, 1.5]  # the artists back at the slider's value
+    moves_in_a_kernel(experiment, 1.6)
+    assert experiment.last_refresh.prefetched and "slope 1.60" in experiment.readout_panel.value
+    assert list(experiment.line.get_ydata()) == [0, 1.6]
+    assert_prefetched_is_drawn(experiment, "slope")
+
+
+def test_a_value_the_browser_computed_finds_the_kernels():
+    experiment = PrefetchedLine()
+    experiment.widget()
+    moves_in_a_kernel(experiment, 0.9)
+    moves_in_a_kernel(experiment, 0.9 + 0.1)  # 0.9999999999999999 from the browser; the kernel drew 1.0
+    assert experiment.last_refresh.prefetched
+
+
+def test_nothing_is_drawn_beforehand_without_an_event_loop_or_while_dragging():
+    experiment = PrefetchedLine()
+    experiment.widget()
+    experiment.controls["slope"].value = 0.5  # no running loop (a script, pytest): nothing later
+    assert not experiment._layers
+    moves_in_a_kernel(experiment, 0.6, 0.8, 1.1, idle=0.0)  # a drag: moves closer than PREFETCH_AFTER
+    assert not experiment._layers
+    moves_in_a_kernel(experiment, 1.3)
+    assert sorted(key[0][1] for key in experiment._layers) == [1.2, 1.4]  # only around where it stopped
+
+
+def test_neighbours_follow_the_last_move_and_stop_at_the_ends():
+    experiment = PrefetchedLine()
+    experiment.widget()
+    assert experiment.neighbours("slope") == [1.1, 0.9]
+    assert experiment.neighbours("slope", upwards=False) == [0.9, 1.1]
+    experiment.controls["slope"].value = 2.0
+    assert experiment.neighbours("slope") == [1.9]
+    choices = widgets.SelectionSlider(options=[("ten", 10), ("twenty", 20), ("fifty", 50)], value=20)
+    experiment.controls["steps"] = choices
+    assert experiment.neighbours("steps") == [50, 10]
+    experiment.controls["lr"] = widgets.FloatLogSlider(value=0.01, base=10, min=-4, max=-2, step=0.5)
+    assert experiment.neighbours("lr") == [pytest.approx(0.01 / 10**0.5, rel=1e-12)]
+    experiment.controls["lr"].value = 1e-3
+    assert experiment.neighbours("lr", upwards=False) == pytest.approx([10**-3.5, 10**-2.5], rel=1e-12)
+    experiment.controls["switch"] = widgets.Checkbox()
+    assert experiment.neighbours("switch") == []
+
+
+def test_a_new_background_forgets_the_pictures_drawn_beforehand():
+    experiment = PrefetchedLine()
+    experiment.widget()
+    moves_in_a_kernel(experiment, 1.5)
+    assert experiment._layers
+    experiment.redraw_background()
+    assert not experiment._layers
+
+
+@pytest.mark.parametrize("lesson", ["moments", "bias_correction", "update_rule"])
+def test_a_lessons_pictures_drawn_beforehand_are_the_pictures_drawn_on_the_move(lesson):
+    from adam_edu.lessons.bias_correction.slider import BiasCorrection
+    from adam_edu.lessons.moments.slider import MomentEstimates
+    from adam_edu.lessons.update_rule.slider import UpdateRuleExperiment
+
+    experiment = {"moments": MomentEstimates, "bias_correction": BiasCorrection,
+                  "update_rule": UpdateRuleExperiment}[lesson]()
+    experiment.widget()
+    assert experiment.prefetch
+    for name in experiment.prefetch:
+        assert_prefetched_is_drawn(experiment, name)
+
+
+def test_a_new_objective_forgets_the_pictures_drawn_beforehand():
+    from adam_edu.lessons.update_rule.slider import UpdateRuleExperiment
+
+    experiment = UpdateRuleExperiment()
+    experiment.widget()
+    moves_in_a_kernel(experiment, 0.85, name="beta1")
+    assert experiment._layers
+    experiment.controls["objective"].value = [name for name in experiment.controls["objective"].options
+                                              if name != experiment.controls["objective"].value][0]
+    assert not experiment._layers
+    assert not experiment.last_refresh.prefetched

@@ -12,10 +12,15 @@ again only after ``self.redraw_background()`` (an update whose axes limits chang
 a transparent canvas, and sends them as an RGBA PNG laid over the background (04: 15 kB instead of 116). PNGs
 are written without row filters at zlib level 1, in two bands compressed at once on threads (``fast_png``:
 about 1.2 ms for a 768×320 layer, where Pillow's adaptive filtering takes about 10 ms for the whole figure).
-``experiment.last_refresh`` says where the time of the last update went (compute, drawing, encoding) and how
-many bytes the moving layer has; with the environment variable ADAM_EDU_SLIDER_TIMINGS=FILE each refresh also
-appends it to FILE as a JSON line (benchmarks/bench_browser.py reads it from the kernel that the browser
-drives).
+Each layer is sent as a PNG data: URL (the page decodes it itself; PNG bytes would be loaded through a blob: URL,
+3-4 ms more). An experiment that lists sliders in ``prefetch`` has, for those, the pictures of the next
+positions (one step either side) drawn while the kernel is idle, 50 ms after the last move, on the kernel's event
+loop: a key press then costs ``update`` alone (the artists always follow the sliders) and the sending; a drag,
+whose moves come closer together, draws as before. A picture drawn beforehand is, byte for byte, the one drawn on
+the move (tests/test_slider_base.py). ``experiment.last_refresh`` says where the time of the last update went
+(compute, drawing, encoding, or ``prefetched``) and how many bytes the moving layer has; with the environment
+variable ADAM_EDU_SLIDER_TIMINGS=FILE each refresh also appends it to FILE as a JSON line
+(benchmarks/bench_browser.py reads it from the kernel that the browser drives).
 
 Text is the dearest artist to draw (matplotlib lays out and renders it glyph by glyph: 3–10 ms for a
 line or two, more than the lines and the PNG together), so text that changes with the sliders is
@@ -34,6 +39,7 @@ layer; a layer's value is its PNG as a data: URL) and on ``layer_png(experiment.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -42,6 +48,7 @@ import os
 import struct
 import time
 import zlib
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable, NamedTuple
 
@@ -127,6 +134,13 @@ def layer_png(layer: widgets.Image) -> bytes:
     return base64.b64decode(value[len(prefix):], validate=True)
 
 
+def _is_above(new: Any, old: Any) -> bool:
+    try:
+        return bool(new >= old)
+    except TypeError:  # options that do not compare
+        return True
+
+
 class Refresh(NamedTuple):
     """Where the time of one slider update went, in seconds, and the size of the picture it sent."""
 
@@ -134,6 +148,7 @@ class Refresh(NamedTuple):
     draw: float  # restoring the cached background and drawing the moving artists
     encode: float  # the PNG
     png_bytes: int
+    prefetched: bool = False  # the picture was drawn beforehand, while the kernel was idle (no draw, no encode)
 
 
 def log_beta2_slider(value: float = 0.999, description: str = "β2") -> widgets.FloatSlider:
@@ -154,6 +169,12 @@ class SliderExperiment:
 
     #: what the experiment asks, shown above the controls
     question: str = ""
+    #: sliders whose next positions, one step either side, are drawn while the kernel is idle, so that the next
+    #: key press finds its picture made (``_prefetch``). Only for experiments whose axes and background never
+    #: change with the sliders: a layer drawn beforehand is the same picture as one drawn on the move.
+    prefetch: tuple[str, ...] = ()
+    PREFETCH_AFTER = 0.05  # seconds without a move before the neighbours are drawn (a drag moves every ~16 ms)
+    PREFETCH_KEEP = 64  # layers kept (least recently used dropped first)
 
     def __init__(self, fig: Figure, controls: dict[str, widgets.Widget], moving: Iterable[Artist] = (),
                  readouts: Iterable[Text | Legend] = ()):
@@ -179,6 +200,8 @@ class SliderExperiment:
         self._background = None
         self._background_png: bytes | None = None  # a background drawn but not yet sent
         self.updates = 0  # how many times the picture was recomputed (tests read it)
+        self._layers: OrderedDict[tuple, tuple[bytes, int]] = OrderedDict()  # key → (data URL, PNG bytes)
+        self._prefetch_timer: asyncio.TimerHandle | None = None
         self.last_refresh: Refresh | None = None
         for control in controls.values():
             control.observe(self._on_change, names="value")
@@ -196,14 +219,21 @@ class SliderExperiment:
 
     def refresh(self) -> None:
         """Recompute at the current slider values and put the new picture into ``image``."""
+        values = self.values()
         start = time.perf_counter()
-        self.update(**self.values())
+        self.update(**values)  # always: the artists follow the sliders, whether or not the picture was drawn before
         computed = time.perf_counter()
-        self.draw_moving()
-        drawn = time.perf_counter()
-        picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
-        shown = data_url(picture)
-        encoded = time.perf_counter()
+        made = self._layers.get(self._key(values)) if self.prefetch else None
+        if made is None:
+            self.draw_moving()
+            drawn = time.perf_counter()
+            picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
+            shown, png_bytes = data_url(picture), len(picture)
+            encoded = time.perf_counter()
+        else:
+            self._layers.move_to_end(self._key(values))
+            (shown, png_bytes), drawn = made, computed
+            encoded = time.perf_counter()
         if self._background_png is not None:  # a new background: sent first, the moving layer goes on it
             self.background.value, self._background_png = data_url(self._background_png), None
         self.image.value = shown
@@ -212,7 +242,7 @@ class SliderExperiment:
         if self.readouts:
             self.readout_panel.value = self.readout_html()
         self.updates += 1
-        self.last_refresh = Refresh(computed - start, drawn - computed, encoded - drawn, len(picture))
+        self.last_refresh = Refresh(computed - start, drawn - computed, encoded - drawn, png_bytes, made is not None)
         log = os.environ.get(TIMINGS_ENV)
         if log:
             with open(log, "a", encoding="utf-8") as out:
@@ -220,16 +250,86 @@ class SliderExperiment:
 
     def _on_change(self, change: dict) -> None:
         self.refresh()
+        self._prefetch_after(change)
+
+    def _prefetch_after(self, change: dict) -> None:
+        """After a move of a slider in ``prefetch``: draw its next positions once the kernel is idle."""
+        name = next((name for name, control in self.controls.items() if control is change["owner"]), None)
+        if name in self.prefetch:
+            self._schedule_prefetch(name, upwards=_is_above(change["new"], change["old"]))
+
+    # --- drawing the next positions while the kernel is idle ---------------------------------------------
+
+    @staticmethod
+    def _key(values: dict[str, Any]) -> tuple:
+        """Slider values as a cache key: floats to 12 significant digits, so that a value the browser computed
+        (0.9 + 0.01 = 0.9100000000000001) finds the one the kernel computed for it."""
+        return tuple((name, float(f"{value:.12g}") if isinstance(value, float) else value)
+                     for name, value in sorted(values.items()))
+
+    def _schedule_prefetch(self, name: str, upwards: bool) -> None:
+        """Draw ``name``'s neighbouring positions after PREFETCH_AFTER seconds without a move, on the kernel's
+        event loop (between messages, never during one). Without a running loop (tests, scripts): nothing."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.cancel()
+        self._prefetch_timer = loop.call_later(self.PREFETCH_AFTER, self._prefetch, name, upwards)
+
+    def neighbours(self, name: str, upwards: bool = True) -> list[Any]:
+        """The values one step either side of slider ``name`` (the direction of the last move first)."""
+        control = self.controls[name]
+        if isinstance(control, widgets.SelectionSlider):
+            index = control.index
+            near = [control.options[i] for i in (index + 1, index - 1) if 0 <= i < len(control.options)]
+            near = [value[1] if isinstance(value, tuple) else value for value in near]
+        elif isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
+            near = [value for value in (control.value + control.step, control.value - control.step)
+                    if control.min <= value <= control.max]
+        elif isinstance(control, widgets.FloatLogSlider):  # its step is one of the exponent
+            exponent = np.log(control.value) / np.log(control.base)
+            near = [float(control.base**power) for power in (exponent + control.step, exponent - control.step)
+                    if control.min - 1e-9 <= power <= control.max + 1e-9]
+        else:
+            return []
+        return near if upwards else near[::-1]
+
+    def _prefetch(self, name: str, upwards: bool) -> None:
+        """Draw the pictures of ``name``'s neighbouring positions into the cache, then put the artists back at
+        the sliders' values (a cell that reads them afterwards finds them as the sliders say)."""
+        self._prefetch_timer = None
+        current = self.values()
+        drew = False
+        try:
+            for value in self.neighbours(name, upwards):
+                values = {**current, name: value}
+                key = self._key(values)
+                if key in self._layers:
+                    continue
+                drew = True
+                self.update(**values)
+                self.draw_moving()
+                picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
+                self._layers[key] = (data_url(picture), len(picture))
+                while len(self._layers) > self.PREFETCH_KEEP:
+                    self._layers.popitem(last=False)
+        finally:
+            if drew:
+                self.update(**current)
 
     def redraw_background(self) -> None:
         """Forget the cached background (call after changing axes limits, titles, static artists)."""
         self._background = None
+        self._layers.clear()
 
     def redraw_in_background(self, artists: Iterable[Artist], region) -> None:
         """Paint ``region`` (a Bbox in display pixels) of the cached background with the figure's face colour and
         draw ``artists`` there: a change that stays inside a region (an axis's ticks and labels after its limits
         changed) costs that region, not a redraw of the whole figure. The new background is sent with the
         next picture. Without a cached background, nothing to do: the next draw renders everything."""
+        self._layers.clear()
         if self._background is None:
             return
         self.canvas.restore_region(self._background)

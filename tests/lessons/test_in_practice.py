@@ -273,6 +273,14 @@ def test_slider_first_picture(experiment):
     assert "cosine, 100 warm-up steps, α = 0.1" in experiment.readout.get_text()
 
 
+def test_slider_pictures_drawn_beforehand_are_the_pictures_drawn_on_the_move(experiment):
+    from test_slider_base import assert_prefetched_is_drawn
+
+    assert experiment.prefetch == ("warmup", "lr")
+    for name in experiment.prefetch:
+        assert_prefetched_is_drawn(experiment, name)
+
+
 def test_slider_moves_follow_the_controls(experiment):
     before = experiment.image.value
     experiment.controls["warmup"].value = 0

@@ -39,6 +39,7 @@ class BiasCorrection(SliderExperiment):
     )
 
     mean, std = 1.0, 1.0
+    prefetch = ("beta1", "beta2", "steps")  # the axes never change: each slider's next positions are drawn while idle
     max_steps = STEP_CHOICES[-1]
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, bias_correction: bool = True,

@@ -32,6 +32,7 @@ class ScheduleExperiment(SliderExperiment):
         "What does warm-up change, and when? At α = 0.1, compare no warm-up with 100 steps of it in the first "
         "epochs; then switch the shape: which schedules end lowest, and does the 1/√t decay leave α too small?"
     )
+    prefetch = ("warmup", "lr")  # the axes never change: each slider's next positions are drawn while idle
 
     def __init__(self, runner: Optional[in_practice.Runner] = None, shape: str = "cosine", warmup: int = 100,
                  lr: float = 0.1):

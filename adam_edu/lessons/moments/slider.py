@@ -30,6 +30,7 @@ class MomentEstimates(SliderExperiment):
     )
 
     steps = 600
+    prefetch = ("beta1", "beta2", "noise")  # the axes never change: each slider's next positions are drawn while idle
     switch = 300  # μ_t = 1 for t ≤ 300, 0 after
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, noise: float = 1.0, seed: int = 0):

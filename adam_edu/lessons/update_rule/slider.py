@@ -97,6 +97,8 @@ class UpdateRuleExperiment(SliderExperiment):
         "Each coordinate gets its own step of about α, whatever its gradient's size. When does a step "
         "exceed α? What do ε, β2 and bias correction change in the first steps?"
     )
+    # the axes change only with the objective, which forgets the pictures drawn beforehand
+    prefetch = ("lr", "beta1", "log10_one_minus_beta2", "eps", "x0", "y0")
 
     def __init__(self, objective: str = "rosenbrock", steps: int = STEPS):
         self.steps = steps
@@ -168,6 +170,7 @@ class UpdateRuleExperiment(SliderExperiment):
         self._along = moved[0] if moved and moved[0] in BATCHED else None
         if not self._syncing:
             self.refresh()
+            self._prefetch_after(change)
 
     def run(self, values: dict) -> Lane:
         """The run at these slider values, from the cache, or computed with its neighbours along the slider
