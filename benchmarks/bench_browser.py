@@ -36,7 +36,7 @@ How each column is measured:
     PNG kB        the moving layer's size; ws kB: everything the page received on its websockets per move
                   (Playwright's framereceived events), the picture and all other messages (status, echoes).
     decode        ``src`` set → ``img.decode()`` resolved (the data: URL's PNG decoded; before, a blob: URL that
-                  Chromium loads through its browser process, 3-4 ms more in JupyterLab).
+                  Chromium loads through its browser process, about 4 ms more).
     paint         decoded → after the next frame was painted (includes waiting for that frame: ≤ 16.7 ms).
 
 The servers run over a temporary copy of notebooks/, adam_edu/ and figures/ (``--source DIR`` takes

@@ -13,7 +13,7 @@ a transparent canvas, and sends them as an RGBA PNG laid over the background (04
 are written without row filters at zlib level 1, in two bands compressed at once on threads (``fast_png``:
 about 1.2 ms for a 768×320 layer, where Pillow's adaptive filtering takes about 10 ms for the whole figure).
 Each layer is sent as a PNG data: URL (the page decodes it itself; PNG bytes would be loaded through a blob: URL,
-3-4 ms more). An experiment that lists sliders in ``prefetch`` has, for those, the pictures of the next
+about 4 ms more). An experiment that lists sliders in ``prefetch`` has, for those, the pictures of the next
 positions (one step either side) drawn while the kernel is idle, 50 ms after the last move, on the kernel's event
 loop: a key press then costs ``update`` alone (the artists always follow the sliders) and the sending; a drag,
 whose moves come closer together, draws as before. A picture drawn beforehand is, byte for byte, the one drawn on
@@ -189,7 +189,7 @@ class SliderExperiment:
         # when redraw_background() was called), and on top the moving artists alone on a transparent canvas.
         # Each layer's value is a data: URL of its PNG (``layer_png`` gives the PNG back): the page decodes it
         # itself, where PNG bytes would go through a blob: URL that Chromium loads through its browser process
-        # (bench_browser.py, new value → decoded picture: 8-12 ms against 5-9 in JupyterLab, 6-12 against 3-4
+        # (bench_browser.py, new value → decoded picture: 5-9 ms against 9-13 in JupyterLab, 3-8 against 5-13
         # in Voilà)
         self.background = widgets.Image(format="url")
         self.image = widgets.Image(format="url")  # the top layer: what every move sends
