@@ -62,6 +62,10 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from PIL import Image as PILImage
 
+from adam_edu.paper.training import significant
+
+KEY_DIGITS = 12  # slider values kept to 12 significant digits: the browser's and NumPy's multiples of a step agree
+DATA_URL_PREFIX = b"data:image/png;base64,"
 PNG_COMPRESS_LEVEL = 1  # fast to encode, a few times larger than level 9; fine on localhost
 TIMINGS_ENV = "ADAM_EDU_SLIDER_TIMINGS"  # a file to append each refresh's timings to (benchmarks)
 
@@ -123,15 +127,15 @@ def _encoder_pool() -> ThreadPoolExecutor:
 
 def data_url(png: bytes) -> bytes:
     """PNG bytes as a data: URL (RFC 2397, base64): the value of a live layer, an ``Image(format="url")``."""
-    return b"data:image/png;base64," + base64.b64encode(png)
+    return DATA_URL_PREFIX + base64.b64encode(png)
 
 
 def layer_png(layer: widgets.Image) -> bytes:
     """The PNG that a live layer shows (``experiment.image`` or ``experiment.background``)."""
-    prefix, value = b"data:image/png;base64,", bytes(layer.value)  # ipywidgets keeps a memoryview
-    if not value.startswith(prefix):
+    value = bytes(layer.value)  # ipywidgets keeps a memoryview
+    if not value.startswith(DATA_URL_PREFIX):
         raise ValueError(f"layer_png: the layer's value is not a PNG data URL (it starts {value[:24]!r})")
-    return base64.b64decode(value[len(prefix):], validate=True)
+    return base64.b64decode(value[len(DATA_URL_PREFIX):], validate=True)
 
 
 def _is_above(new: Any, old: Any) -> bool:
@@ -223,17 +227,16 @@ class SliderExperiment:
         start = time.perf_counter()
         self.update(**values)  # always: the artists follow the sliders, whether or not the picture was drawn before
         computed = time.perf_counter()
-        made = self._layers.get(self._key(values)) if self.prefetch else None
+        key = self._key(values)
+        made = self._layers.get(key) if self.prefetch else None
         if made is None:
             self.draw_moving()
             drawn = time.perf_counter()
-            picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
-            shown, png_bytes = data_url(picture), len(picture)
-            encoded = time.perf_counter()
+            shown, png_bytes = self._moving_layer()
         else:
-            self._layers.move_to_end(self._key(values))
+            self._layers.move_to_end(key)
             (shown, png_bytes), drawn = made, computed
-            encoded = time.perf_counter()
+        encoded = time.perf_counter()
         if self._background_png is not None:  # a new background: sent first, the moving layer goes on it
             self.background.value, self._background_png = data_url(self._background_png), None
         self.image.value = shown
@@ -264,7 +267,7 @@ class SliderExperiment:
     def _key(values: dict[str, Any]) -> tuple:
         """Slider values as a cache key: floats to 12 significant digits, so that a value the browser computed
         (0.9 + 0.01 = 0.9100000000000001) finds the one the kernel computed for it."""
-        return tuple((name, float(f"{value:.12g}") if isinstance(value, float) else value)
+        return tuple((name, significant(value, KEY_DIGITS) if isinstance(value, float) else value)
                      for name, value in sorted(values.items()))
 
     def _schedule_prefetch(self, name: str, upwards: bool) -> None:
@@ -311,8 +314,7 @@ class SliderExperiment:
                 drew = True
                 self.update(**values)
                 self.draw_moving()
-                picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
-                self._layers[key] = (data_url(picture), len(picture))
+                self._layers[key] = self._moving_layer()
                 while len(self._layers) > self.PREFETCH_KEEP:
                     self._layers.popitem(last=False)
         finally:
@@ -395,6 +397,11 @@ class SliderExperiment:
                     body = html.escape(text).replace("\n", "<br>")
                     lines.append(f'<div style="color: {to_hex(colour)}; line-height: 1.3">{body}</div>')
         return f'<div style="font-size: 12px">{"".join(lines)}</div>'
+
+    def _moving_layer(self) -> tuple[bytes, int]:
+        """The canvas, after ``draw_moving``, as the live layer's value (an RGBA PNG data URL) and its PNG's size."""
+        picture = fast_png(np.asarray(self.canvas.buffer_rgba()), alpha=True)
+        return data_url(picture), len(picture)
 
     def _fast_png(self) -> bytes:
         return fast_png(np.asarray(self.canvas.buffer_rgba()))

@@ -21,12 +21,11 @@ from adam_edu import plots
 from adam_edu.functions import OBJECTIVES, Objective
 from adam_edu.lessons.update_rule import EPS_CONVENTIONS, adam_with_convention
 from adam_edu.paper.training import significant
-from adam_edu.widgets.base import SliderExperiment, beta2_from_slider, log_beta2_slider
+from adam_edu.widgets.base import KEY_DIGITS, SliderExperiment, beta2_from_slider, log_beta2_slider
 
 PRESETS = ("rosenbrock", "beale", "quadratic", "saddle")
 STEPS = 200
 BATCHED = ("lr", "eps", "x0", "y0")  # the sliders along which runs are computed in batches (see lanes)
-KEY_DIGITS = 12  # slider values kept to 12 significant digits: the browser's and NumPy's multiples of a step agree
 NEIGHBOURS = 10  # a missing run is computed with those of this many positions either side
 CACHE_SIZE = 5_000  # runs kept; the cache is emptied when it is full
 
