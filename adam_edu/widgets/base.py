@@ -174,8 +174,8 @@ class SliderExperiment:
     #: what the experiment asks, shown above the controls
     question: str = ""
     #: sliders whose next positions, one step either side, are drawn while the kernel is idle, so that the next
-    #: key press finds its picture made (``_prefetch``). Only for experiments whose axes and background never
-    #: change with the sliders: a layer drawn beforehand is the same picture as one drawn on the move.
+    #: key press finds its picture made (``_prefetch``). A layer drawn beforehand is the same picture as one
+    #: drawn on the move; a position whose picture needs another background is left out (``prefetchable``).
     prefetch: tuple[str, ...] = ()
     PREFETCH_AFTER = 0.05  # seconds without a move before the neighbours are drawn (a drag moves every ~16 ms)
     PREFETCH_KEEP = 64  # layers kept (least recently used dropped first)
@@ -263,12 +263,17 @@ class SliderExperiment:
 
     # --- drawing the next positions while the kernel is idle ---------------------------------------------
 
-    @staticmethod
-    def _key(values: dict[str, Any]) -> tuple:
+    def _key(self, values: dict[str, Any]) -> tuple:
         """Slider values as a cache key: floats to 12 significant digits, so that a value the browser computed
-        (0.9 + 0.01 = 0.9100000000000001) finds the one the kernel computed for it."""
+        (0.9 + 0.01 = 0.9100000000000001) finds the one the kernel computed for it. An experiment that rounds
+        its values otherwise keys them as it rounds them (two values with one key must be one picture)."""
         return tuple((name, significant(value, KEY_DIGITS) if isinstance(value, float) else value)
                      for name, value in sorted(values.items()))
+
+    def prefetchable(self, values: dict[str, Any]) -> bool:
+        """Whether the picture at ``values`` may be drawn beforehand: not when it needs another background
+        (new axes limits), which drawing it would redraw and send, and putting the artists back would again."""
+        return True
 
     def _schedule_prefetch(self, name: str, upwards: bool) -> None:
         """Draw ``name``'s neighbouring positions after PREFETCH_AFTER seconds without a move, on the kernel's
@@ -309,7 +314,7 @@ class SliderExperiment:
             for value in self.neighbours(name, upwards):
                 values = {**current, name: value}
                 key = self._key(values)
-                if key in self._layers:
+                if key in self._layers or not self.prefetchable(values):
                     continue
                 drew = True
                 self.update(**values)

@@ -559,3 +559,48 @@ def decoded(png: bytes) -> np.ndarray:
     import io
 
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.mark.parametrize("name", ["x0", "y0", "steps", "lr_multiplier"])
+def test_slider_pictures_drawn_beforehand_are_the_pictures_drawn_on_the_move(experiment, name):
+    from test_slider_base import assert_prefetched_is_drawn
+
+    assert name in experiment.prefetch
+    experiment.controls["objective"].value = "saddle"  # the starts' steps are not round numbers there
+    assert_prefetched_is_drawn(experiment, name)
+
+
+def test_slider_does_not_draw_beforehand_a_steps_position_that_moves_the_gap_axis(experiment):
+    """At 500 steps the f − f* axis ends at 500; 510 steps would end it at 600 and redraw the background. That
+    position is left to the move itself: idling sends no background and leaves the artists where they were."""
+    from test_slider_base import moves_in_a_kernel
+
+    steps = experiment.controls["steps"]
+    moves_in_a_kernel(experiment, 490, name="steps")
+    sent = []
+    experiment.background.observe(lambda change: sent.append(change["new"]), names="value")
+    moves_in_a_kernel(experiment, 500, name="steps")
+    assert experiment.last_refresh.prefetched and sent == []
+    assert experiment._key({**experiment.values(), "steps": 490}) in experiment._layers
+    assert experiment._key({**experiment.values(), "steps": 510}) not in experiment._layers
+    assert experiment.ax_gaps.get_xlim() == (0, 500)
+    assert all(len(path) == 501 for path in experiment.shown_paths().values())
+    steps.value = 490  # its picture drawn beforehand, on the same background: none is sent
+    assert experiment.last_refresh.prefetched and sent == []
+    steps.value = 510  # drawn on the move, with its new axis
+    assert not experiment.last_refresh.prefetched and len(sent) == 1
+    assert experiment.ax_gaps.get_xlim() == (0, 600)
+
+
+def test_slider_pictures_drawn_beforehand_are_keyed_by_every_setting_they_show(experiment):
+    """A picture drawn beforehand for five optimizers is not shown for two (nor for another objective)."""
+    from test_slider_base import moves_in_a_kernel
+
+    x0 = experiment.controls["x0"]
+    start = x0.value
+    moves_in_a_kernel(experiment, start + x0.step, name="x0")
+    assert experiment._key({**experiment.values(), "x0": start + 2 * x0.step}) in experiment._layers
+    experiment.controls["optimizers"].value = ("SGD", "Adam")
+    x0.value = start + 2 * x0.step
+    assert not experiment.last_refresh.prefetched
+    assert set(experiment.shown_paths()) == {"SGD", "Adam"}

@@ -15,6 +15,8 @@ a setting shows never depends on which batch computed it. The f − f* panel's x
 (``GAP_AXIS_ENDS``), so most moves of the steps slider leave it as it is; when it moves, only that axis is
 redrawn into the background (``redraw_in_background``), not the whole figure. The title
 and the legend, which change at every move, are readouts (text beside the sliders; in snapshots, in the picture).
+While the kernel is idle, the pictures one step either side of the start, steps and learning-rate sliders are
+drawn beforehand (``SliderExperiment.prefetch``), except a steps position whose axis ends elsewhere.
 """
 
 from __future__ import annotations
@@ -99,6 +101,10 @@ class ZooExperiment(SliderExperiment):
         "Look for the saddle start y = 0 exactly, for lr × 3 on Rosenbrock, and for who stops at 50 steps."
     )
 
+    # the pictures one step either side are drawn while the kernel is idle (SliderExperiment.prefetch); a steps
+    # position whose f − f* axis ends elsewhere is not (``prefetchable``): it would redraw the background
+    prefetch = ("x0", "y0", "steps", "lr_multiplier")
+
     def __init__(
         self,
         learning_rates: Mapping[str, Mapping[str, float]],
@@ -167,6 +173,17 @@ class ZooExperiment(SliderExperiment):
         if moved and moved[0] in ("x0", "y0", "lr_multiplier", "steps"):
             self._along = moved[0]
         self.refresh()
+        self._prefetch_after(change)
+
+    def _key(self, values) -> tuple:
+        """The settings a picture shows, as ``update`` reads them: starts to 12 decimals, the learning-rate
+        slider's position."""
+        return (values["objective"], rounded(values["x0"]), rounded(values["y0"]), values["steps"],
+                self.multiplier(values["lr_multiplier"]), tuple(values["optimizers"]))
+
+    def prefetchable(self, values) -> bool:
+        """A position whose f − f* axis ends where it ends now: any other would redraw the background."""
+        return self.ax_gaps.get_xlim() == (0, gap_axis_end(values["steps"]))
 
     def _show_objective(self, name: str) -> None:
         """Switch the contours, the window and the start sliders to another objective."""
@@ -268,7 +285,7 @@ class ZooExperiment(SliderExperiment):
             self.crosses[label].set_visible(diverged)
             entries.append((self.gaps[label], f"{label}  lr {lr:.3g}" + ("  (diverged)" if diverged else "")))
         self.start.set_data([start[0]], [start[1]])
-        end = next((end for end in GAP_AXIS_ENDS if end >= steps), steps)
+        end = gap_axis_end(steps)
         if self.ax_gaps.get_xlim() != (0, end):
             self._move_gap_axis(end)
         self._replace_legend(entries)
@@ -304,6 +321,11 @@ class ZooExperiment(SliderExperiment):
     def shown_paths(self) -> dict[str, np.ndarray]:
         """The plotted path of every visible optimizer, as an (n, 2) array."""
         return {label: np.column_stack(line.get_data()) for label, line in self.paths.items() if line.get_visible()}
+
+
+def gap_axis_end(steps: int) -> int:
+    """Where the f − f* panel's x axis ends for ``steps`` steps: the first of GAP_AXIS_ENDS at or after it."""
+    return next((end for end in GAP_AXIS_ENDS if end >= steps), steps)
 
 
 def rounded(value: float) -> float:
