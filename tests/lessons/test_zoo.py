@@ -604,3 +604,17 @@ def test_slider_pictures_drawn_beforehand_are_keyed_by_every_setting_they_show(e
     x0.value = start + 2 * x0.step
     assert not experiment.last_refresh.prefetched
     assert set(experiment.shown_paths()) == {"SGD", "Adam"}
+
+
+def test_slider_legend_with_new_texts_is_the_legend_built_afresh(experiment):
+    """The learning-rate slider renames every legend entry: its texts are set in place, and the readouts and
+    the snapshot are those of a legend built anew."""
+    legend = experiment.legend
+    experiment.controls["lr_multiplier"].value = 10**0.25
+    assert experiment.legend is legend
+    assert "Adam  lr 1.78" in experiment.readout_html()  # tuned 1, × 10^0.25
+    in_place = experiment.readout_html(), experiment.snapshot().data
+    experiment._legend_entries = None
+    experiment.refresh()
+    assert experiment.legend is not legend
+    assert (experiment.readout_html(), experiment.snapshot().data) == in_place

@@ -305,10 +305,15 @@ class ZooExperiment(SliderExperiment):
 
     def _replace_legend(self, entries) -> None:
         """A new legend for these (line, text) entries; kept when they did not change (a start slider's
-        move seldom changes them, and building a legend costs as much as drawing the picture)."""
+        move seldom changes them, and building a legend costs as much as drawing the picture), and given new
+        texts only when its lines are the same (the learning-rate slider changes every "lr" in it)."""
         if entries == self._legend_entries:
             return
-        self._legend_entries = entries
+        previous, self._legend_entries = self._legend_entries, entries
+        if previous is not None and [line for line, _ in previous] == [line for line, _ in entries]:
+            for text, (_, name) in zip(self.legend.get_texts(), entries):  # the same lines: new texts only
+                text.set_text(name)
+            return
         self.readouts.remove(self.legend)
         self.legend.remove()
         handles, names = zip(*entries) if entries else ((), ())
