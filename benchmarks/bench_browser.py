@@ -8,12 +8,15 @@ Chromium (Debian's, through Playwright, as in tests/test_browser.py) runs the no
 slider of its experiment (with ``--sliders all``: each of its sliders in turn, a row each) and presses an
 arrow key ``--moves`` times (towards the farther end of the slider, so that every press is a new value; a
 slider with fewer positions is walked back and forth), waiting for each new picture before the next press,
-after two presses not counted (warm-up); a press that changes no pixel of the picture is counted apart. Two
-references are measured in the same run and the same way, with at least 30 presses each: the FLOOR, a notebook
-with one slider whose observer sets a label's text, the least a widget round trip costs here; and the IMAGE
-FLOOR, a slider whose observer shows one of two PNG layers made beforehand (960×304, transparent with a red
-line, sent as data: URLs as the experiments send theirs), the least a new picture costs here, with no computing,
-drawing or encoding in the kernel.
+after two presses not counted (warm-up); a press that changes no pixel of the picture is counted apart. Presses
+come 0.15 s after a picture plus a random part of a frame (seeded), so that they meet the page's 60 Hz frames at
+every phase, as a person's do: at a fixed delay each run met them at one phase, and its medians moved by up to
+a frame from run to run (the image floor in Voilà: 17 or 27 ms; the floor's paint 5–6 ms where random phases
+measure 8–9, so that ratios to it came out too high). Two references are measured in the same run and the
+same way, with at least 30 presses each: the FLOOR, a notebook with one slider whose observer sets a label's text, the least a widget round trip costs here; and the IMAGE
+FLOOR, a slider whose observer shows one of 64 PNG layers made beforehand, a new one at each press (960×304,
+transparent with a red line, sent as data: URLs as the experiments send theirs; it used to be one of two, which the page had shown before),
+the least a new picture costs here, with no computing, drawing or encoding in the kernel.
 
 The picture watched is the experiment's moving layer (adam_edu/widgets/base.py: the moving artists on a
 transparent PNG, over a background image sent only when it changes). A move that also sends a new background
@@ -51,6 +54,7 @@ import argparse
 import contextlib
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -66,6 +70,11 @@ import browser_helpers as helpers  # noqa: E402
 
 WARM_UP = 2
 SETTLE = 0.15  # seconds between a painted picture and the next press: the kernel's idle message comes after
+# ... plus a random part of one frame (60 Hz): a press at a fixed time after a frame would meet every picture at
+# the same point of the frame, so that a run's median depended on that phase (up to a frame, from run to run);
+# a person's presses come at any point of it
+FRAME = 1 / 60
+JITTER_SEED = 0
 UNCHANGED = 5  # seconds after which a press that changed no picture is counted as such
 FLOOR_MOVES = 30  # at least, for the floor: its times in JupyterLab come in two clusters (about 20 and 60 ms)
 FLOOR_NOTEBOOK = "bench_floor.ipynb"
@@ -110,8 +119,10 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 
-frames = []  # two transparent 960 x 304 layers with a red line, as PNG data URLs (as the experiments send), made once
-for shift in (0, 40):
+# 64 transparent 960 x 304 layers with a red line, each another picture, as PNG data URLs (as the experiments send),
+# made once: every press shows a picture the page has not shown yet (with two, the browser decoded each once)
+frames = []
+for shift in range(0, 64 * 15, 15):
     layer = np.zeros((304, 960, 4), dtype=np.uint8)
     rows = np.arange(304)
     layer[rows, (3 * rows + shift) % 960] = (214, 39, 40, 255)
@@ -121,7 +132,7 @@ for shift in (0, 40):
 slider = widgets.IntSlider(value=0, min=0, max=1000, description="image floor")
 image = widgets.Image(value=frames[0], format="url", layout=widgets.Layout(max_width="100%", height="auto"))
 image.add_class("adam-edu-moving")
-slider.observe(lambda change: setattr(image, "value", frames[change["new"] % 2]), names="value")
+slider.observe(lambda change: setattr(image, "value", frames[change["new"] % len(frames)]), names="value")
 widgets.VBox([slider, image])'''
 
 
@@ -174,6 +185,7 @@ def press_and_measure(page, handle, target, moves: int, received: WebsocketBytes
     target.evaluate(WATCH)
     handle.click()
     received_before, timed, unchanged = 0, [], 0
+    jitter = random.Random(JITTER_SEED)
     for press in range(WARM_UP + moves):
         if press == WARM_UP:
             received_before = received.total
@@ -189,7 +201,7 @@ def press_and_measure(page, handle, target, moves: int, received: WebsocketBytes
         else:
             if press >= WARM_UP:
                 timed.append(page.evaluate(f"window.benchmark.results[{count}]"))
-        time.sleep(SETTLE)
+        time.sleep(SETTLE + jitter.uniform(0, FRAME))
     return {"page": timed, "unchanged": unchanged, "ws_bytes": (received.total - received_before) / moves}
 
 
@@ -282,7 +294,8 @@ WIDTHS = (10, 24, 5, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6)
 def print_header() -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; times in ms; "
           f"FLOOR = {FLOOR_NOTEBOOK} (a slider whose observer sets a label); IMAGE FLOOR = {IMAGE_FLOOR_NOTEBOOK} "
-          "(a slider whose observer shows one of two stored 960×304 PNG layers: the least a picture costs)")
+          "(a slider whose observer shows one of 64 stored 960×304 PNG layers, a new one at each press: the least a "
+          "picture costs)")
     print(" ".join(f"{name:>{width}}" if i > 1 else f"{name:<{width}}" for i, (name, width) in
                    enumerate(zip(COLUMNS, WIDTHS))))
 
