@@ -13,10 +13,11 @@ come 0.15 s after a picture plus a random part of a frame (seeded), so that they
 every phase, as a person's do: at a fixed delay each run met them at one phase, and its medians moved by up to
 a frame from run to run (the image floor in Voilà: 17 or 27 ms; the floor's paint 5–6 ms where random phases
 measure 8–9, so that ratios to it came out too high). Two references are measured in the same run and the
-same way, with at least 30 presses each: the FLOOR, a notebook with one slider whose observer sets a label's text, the least a widget round trip costs here; and the IMAGE
-FLOOR, a slider whose observer shows one of 64 PNG layers made beforehand, a new one at each press (960×304,
-transparent with a red line, sent as data: URLs as the experiments send theirs; it used to be one of two, which the page had shown before),
-the least a new picture costs here, with no computing, drawing or encoding in the kernel.
+same way, with at least 30 presses each: the FLOOR, a notebook with one slider whose observer sets a label's
+text, the least a widget round trip costs here; and the IMAGE FLOOR, a slider whose observer shows one of 64 PNG
+layers made beforehand, a new one at each press (960×304, transparent with a red line, sent as data: URLs as the
+experiments send theirs; it used to be one of two, which the page had shown before), the least a new picture
+costs here, with no computing, drawing or encoding in the kernel.
 
 The picture watched is the experiment's moving layer (adam_edu/widgets/base.py: the moving artists on a
 transparent PNG, over a background image sent only when it changes). A move that also sends a new background
