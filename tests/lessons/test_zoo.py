@@ -593,7 +593,7 @@ def test_slider_does_not_draw_beforehand_a_steps_position_that_moves_the_gap_axi
 
 
 def test_slider_pictures_drawn_beforehand_are_keyed_by_every_setting_they_show(experiment):
-    """A picture drawn beforehand for five optimizers is not shown for two (nor for another objective)."""
+    """A picture drawn beforehand for five optimizers is not shown for two; another objective forgets them all."""
     from test_slider_base import moves_in_a_kernel
 
     x0 = experiment.controls["x0"]
@@ -604,6 +604,10 @@ def test_slider_pictures_drawn_beforehand_are_keyed_by_every_setting_they_show(e
     x0.value = start + 2 * x0.step
     assert not experiment.last_refresh.prefetched
     assert set(experiment.shown_paths()) == {"SGD", "Adam"}
+    moves_in_a_kernel(experiment, start + 3 * x0.step, name="x0")
+    assert experiment._layers
+    experiment.controls["objective"].value = "beale"
+    assert not experiment._layers
 
 
 def test_slider_legend_with_new_texts_is_the_legend_built_afresh(experiment):
