@@ -121,7 +121,7 @@ import numpy as np
 from PIL import Image
 
 # 64 transparent 960 x 304 layers with a red line, each another picture, as PNG data URLs (as the experiments send),
-# made once: every press shows a picture the page has not shown yet (with two, the browser decoded each once)
+# made once: every press shows a picture the page has not shown yet (it used to show one of two, shown before)
 frames = []
 for shift in range(0, 64 * 15, 15):
     layer = np.zeros((304, 960, 4), dtype=np.uint8)
