@@ -176,8 +176,8 @@ class ZooExperiment(SliderExperiment):
         self._prefetch_after(change)
 
     def _key(self, values) -> tuple:
-        """The settings a picture shows, as ``update`` reads them: starts to 12 decimals, the learning-rate
-        slider's position."""
+        """The settings a picture shows, as ``update`` reads them: the objective, the start to 12 decimals, the
+        steps, the learning-rate slider's position and the optimizers shown."""
         return (values["objective"], rounded(values["x0"]), rounded(values["y0"]), values["steps"],
                 self.multiplier(values["lr_multiplier"]), tuple(values["optimizers"]))
 
