@@ -43,6 +43,9 @@ How each column is measured:
     decode        ``src`` set → ``img.decode()`` resolved (the data: URL's PNG decoded; before, a blob: URL that
                   Chromium loads through its browser process, about 4 ms more).
     paint         decoded → after the next frame was painted (includes waiting for that frame: ≤ 16.7 ms).
+    steal%        the share of this virtual machine's CPU time that the hypervisor gave to other guests while
+                  the row was measured (/proc/stat; 0 where the hypervisor does not report it): a row slowed by
+                  the host's other work, not by this machine's.
 
 The servers run over a temporary copy of notebooks/, adam_edu/ and figures/ (``--source DIR`` takes
 adam_edu/ and figures/ and the notebooks from another checkout, e.g. ``git archive`` of an older commit,
@@ -254,14 +257,34 @@ def summary(kind: str, notebook: str, slider: str, measured: dict, kernel: list[
     return row
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """All CPU time and the time stolen by the hypervisor (for other guests), in ticks, from /proc/stat's first
+    line (Linux; None elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(field) for field in fields[:8]]  # user nice system idle iowait irq softirq steal (guest is in user)
+    return sum(ticks), ticks[7] if len(ticks) == 8 else 0
+
+
+def stolen(before, after) -> dict:
+    """The share of the machine's CPU time stolen by the hypervisor between two ``cpu_times``, in per cent."""
+    if before is None or after is None or after[0] == before[0]:
+        return {}
+    return {"steal": 100 * (after[1] - before[1]) / (after[0] - before[0])}
+
+
 def measure_page(kind: str, page, scope, notebook: str, target: str, which: str, moves: int, received, log: Path,
                  rows: list[dict]) -> None:
     """Every chosen slider of the page's experiment, one row each, printed as it is measured."""
     for label, handle, changes in sliders(scope, target, which):
         skip = line_count(log)
         presses = max(moves, FLOOR_MOVES) if notebook in (FLOOR_NOTEBOOK, IMAGE_FLOOR_NOTEBOOK) else moves
+        before = cpu_times()
         measured = press_and_measure(page, handle, changes, presses, received)
         rows.append(summary(kind, notebook, label, measured, kernel_records(log, skip), presses))
+        rows[-1].update(stolen(before, cpu_times()))
         print_row(rows[-1], rows[0])
 
 
@@ -300,8 +323,8 @@ def measure_voila(workspace: Path, browser, notebooks: list[str], moves: int, wh
 
 
 COLUMNS = ("server", "notebook", "moves", "median", "p90", "× floor", "arrive", "compute", "draw", "encode",
-           "PNG kB", "ws kB", "decode", "paint")
-WIDTHS = (10, 24, 5, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6)
+           "PNG kB", "ws kB", "decode", "paint", "steal%")
+WIDTHS = (10, 24, 5, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6)
 
 
 def print_header() -> None:
@@ -326,7 +349,8 @@ def print_row(row: dict, floor: dict) -> None:
         name = Path(row["notebook"]).stem
     cells = [row["server"], name, str(row["moves"]), number("median"), number("p90"),
              f"{row['median'] / floor['median']:.2f}", number("arrive"), number("update"), number("draw"),
-             number("encode"), number("png_kB", 0), number("ws_kB", 0), number("decode"), number("paint")]
+             number("encode"), number("png_kB", 0), number("ws_kB", 0), number("decode"), number("paint"),
+             number("steal")]
     note = f"   ({row['unchanged']} presses changed no pixel)" if row["unchanged"] else ""
     print(" ".join(f"{cell:>{width}}" if i > 1 else f"{cell:<{width}}" for i, (cell, width) in
                    enumerate(zip(cells, WIDTHS))) + note, flush=True)
