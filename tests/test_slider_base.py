@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from adam_edu.widgets import base
-from adam_edu.widgets.base import TIMINGS_ENV, SliderExperiment, data_url, fast_png, layer_png
+from adam_edu.widgets.base import TIMINGS_ENV, SliderExperiment, data_url, fast_png, layer_png, option_values
 
 
 class Line(SliderExperiment):
@@ -300,6 +300,19 @@ def test_neighbours_follow_the_last_move_and_stop_at_the_ends():
     assert experiment.neighbours("lr", upwards=False) == pytest.approx([10**-3.5, 10**-2.5], rel=1e-12)
     experiment.controls["switch"] = widgets.Checkbox()
     assert experiment.neighbours("switch") == []
+
+
+@pytest.mark.parametrize("options, value, expected", [
+    ([(1, 2, 3), (4, 5, 6), (7, 8, 9)], (4, 5, 6), [(7, 8, 9), (1, 2, 3)]),  # tuples of three are values
+    ({"ten": 10, "twenty": 20, "fifty": 50}, 20, [50, 10]),  # a mapping: label → value
+    ([["a", 1], ["b", 2], ["c", 3]], 2, [3, 1]),  # lists of two are (label, value) pairs too
+])
+def test_neighbours_read_selection_options_as_ipywidgets_does(options, value, expected):
+    experiment = PrefetchedLine()
+    experiment.widget()
+    experiment.controls["choice"] = widgets.SelectionSlider(options=options, value=value)
+    assert experiment.neighbours("choice") == expected
+    assert option_values(experiment.controls["choice"].options) == list(experiment.controls["choice"]._options_values)
 
 
 def test_a_new_background_forgets_the_pictures_drawn_beforehand():

@@ -49,6 +49,7 @@ import struct
 import time
 import zlib
 from collections import OrderedDict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable, NamedTuple
 
@@ -153,6 +154,16 @@ class Refresh(NamedTuple):
     encode: float  # the PNG
     png_bytes: int
     prefetched: bool = False  # the picture was drawn beforehand, while the kernel was idle (no draw, no encode)
+
+
+def option_values(options) -> list[Any]:
+    """A selection widget's values, read from its ``options`` as ipywidgets reads them: a mapping's values;
+    the second items if every option is a (label, value) pair, a list or tuple of two; else the options
+    themselves (so a tuple of three, or a pair among other values, is a value)."""
+    options = tuple(options.items() if isinstance(options, Mapping) else options)
+    if all(isinstance(option, (list, tuple)) and len(option) == 2 for option in options):
+        return [value for _, value in options]
+    return list(options)
 
 
 def log_beta2_slider(value: float = 0.999, description: str = "β2") -> widgets.FloatSlider:
@@ -290,9 +301,8 @@ class SliderExperiment:
         """The values one step either side of slider ``name`` (the direction of the last move first)."""
         control = self.controls[name]
         if isinstance(control, widgets.SelectionSlider):
-            index = control.index
-            near = [control.options[i] for i in (index + 1, index - 1) if 0 <= i < len(control.options)]
-            near = [value[1] if isinstance(value, tuple) else value for value in near]
+            values = option_values(control.options)
+            near = [values[i] for i in (control.index + 1, control.index - 1) if 0 <= i < len(values)]
         elif isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
             near = [value for value in (control.value + control.step, control.value - control.step)
                     if control.min <= value <= control.max]
