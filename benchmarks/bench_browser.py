@@ -196,6 +196,9 @@ def press_and_measure(page, handle, target, moves: int, received: WebsocketBytes
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     handle.scroll_into_view_if_needed()
+    # The slider's element, found once: a locator is looked up again at every use, and this one (the experiment's
+    # box, by :has() over the whole notebook) cost 02's page about 17 ms of script a press, just before it
+    handle = handle.element_handle()
     now, low, high = slider_position(handle)
     key = "ArrowRight" if high - now >= now - low else "ArrowLeft"
     target.evaluate(WATCH)
