@@ -148,7 +148,7 @@ widgets.VBox([slider, image])'''
 # twice a move, and the toolbar, a FAST web component watching its subtree, looks for its focusable buttons again
 # (getClientRects, which lays out the page). Floors run in under a second skipped that work, which every slider
 # notebook pays: in CPU profiles of the pages (session 8), 4.2–4.8 ms of script a press in 02, none in the floors
-# before this change, 4.7 in each after it.
+# before this change, 4.7–4.8 in each after it.
 SLOWER_THAN_A_SECOND = "import time\n\ntime.sleep(1.5)  # a run longer than a second, as the slider notebooks' are"
 
 
